@@ -172,3 +172,59 @@ bool Struct::operator==(const Struct& o) const {
 }
 
 }  // namespace sluice::api
+
+#include <charconv>
+#include <cmath>
+
+namespace sluice::api {
+namespace {
+
+// Formats the shortest round-trip digits of `v` the way Java does: plain notation with at
+// least one fractional digit for 1e-3 <= |v| < 1e7, else d.dddE[-]n.
+std::string java_format(const char* sci, size_t n) {
+  // `sci` is std::to_chars scientific output such as "-1.2345e+07" or "5e-05".
+  std::string s(sci, n);
+  bool neg = !s.empty() && s[0] == '-';
+  if (neg) s.erase(0, 1);
+  size_t e = s.find('e');
+  std::string mant = s.substr(0, e);
+  int exp = std::stoi(s.substr(e + 1));
+  std::string digits;
+  for (char c : mant)
+    if (c != '.') digits += c;
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+  std::string out = neg ? "-" : "";
+  if (exp >= -3 && exp < 7) {
+    if (exp < 0) {
+      out += "0." + std::string(static_cast<size_t>(-exp - 1), '0') + digits;
+    } else {
+      size_t int_len = static_cast<size_t>(exp) + 1;
+      if (digits.size() <= int_len) {
+        out += digits + std::string(int_len - digits.size(), '0') + ".0";
+      } else {
+        out += digits.substr(0, int_len) + "." + digits.substr(int_len);
+      }
+    }
+  } else {
+    out += digits.substr(0, 1) + "." + (digits.size() > 1 ? digits.substr(1) : "0") + "E" +
+           std::to_string(exp);
+  }
+  return out;
+}
+
+template <class F>
+std::string java_string(F v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  if (v == 0) return std::signbit(v) ? "-0.0" : "0.0";
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  return java_format(buf, static_cast<size_t>(r.ptr - buf));
+}
+
+}  // namespace
+
+std::string java_double_string(double v) { return java_string(v); }
+std::string java_float_string(float v) { return java_string(v); }
+
+}  // namespace sluice::api

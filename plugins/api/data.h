@@ -208,3 +208,10 @@ struct SchemaAndValue {
 };
 
 }  // namespace sluice::api
+
+namespace sluice::api {
+// Java's Double.toString / Float.toString, which Jackson and Connect's Values use:
+// "1.0", "0.001", "1.0E7", "1.5E-4", "NaN", "Infinity", "-Infinity".
+std::string java_double_string(double v);
+std::string java_float_string(float v);
+}  // namespace sluice::api

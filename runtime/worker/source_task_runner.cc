@@ -1,0 +1,219 @@
+#include "runtime/worker/source_task_runner.h"
+
+#include "runtime/common/log.h"
+#include "runtime/worker/durable_log.h"
+#include "runtime/worker/offset_codec.h"
+#include "runtime/worker/offset_reader.h"
+
+namespace sluice::worker {
+
+using Clock = std::chrono::steady_clock;
+
+class SourceTaskRunner::Context : public api::SourceTaskContext {
+ public:
+  Context(const SourceTaskParts& p) : config_(p.task_config), reader_(p.id.connector, *p.offsets) {}
+  const api::Config& configs() const override { return config_; }
+  api::OffsetStorageReader& offset_storage_reader() override { return reader_; }
+  api::Status open_durable_log(const api::DurableLogSpec& spec,
+                               std::unique_ptr<api::DurableLog>& out) override {
+    if (spec.file_path.empty())
+      return api::Status::failed("Kafka-backed durable logs are not available in this worker yet; "
+                                 "use a file-backed one");
+    std::string err;
+    out = open_file_log(spec.file_path, err);
+    return out ? api::Status::ok() : api::Status::failed(err);
+  }
+
+ private:
+  api::Config config_;
+  OffsetReader reader_;
+};
+
+namespace {
+Error from_api(const api::Status& s, Stage stage) {
+  return s.is_retriable() ? Error::retry(s.message(), stage) : Error::fatal(s.message(), stage);
+}
+}  // namespace
+
+SourceTaskRunner::SourceTaskRunner(SourceTaskParts parts) : p_(std::move(parts)) {
+  context_ = std::make_unique<Context>(p_);
+  submitted_ = std::make_unique<SubmittedRecords>(p_.id.connector);
+}
+
+SourceTaskRunner::~SourceTaskRunner() {
+  request_stop();
+  join();
+}
+
+void SourceTaskRunner::start() {
+  status_.set(State::Running);
+  thread_ = std::thread([this] { run(); });
+}
+
+void SourceTaskRunner::request_stop() {
+  if (stopping_.exchange(true)) return;
+  if (p_.task) p_.task->stop();  // Connect calls stop() from another thread than poll()
+}
+
+void SourceTaskRunner::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void SourceTaskRunner::fail(const Error& e) {
+  log::error(p_.id.str(), "task failed in stage ", stage_name(e.stage), ": ", e.message);
+  status_.set(State::Failed, std::string("org.apache.kafka.connect.errors.ConnectException: ") +
+                                 e.message + " (stage " + stage_name(e.stage) + ")");
+}
+
+Status SourceTaskRunner::init() {
+  auto created = kafka::Producer::create(p_.producer_props,
+                                         [this](const kafka::Delivery& d) { on_delivery(d); });
+  if (!created) return created.error();
+  producer_ = std::move(*created);
+  if (auto s = p_.task->initialize(*context_); !s.is_ok()) return from_api(s, Stage::TaskPoll);
+  if (auto s = p_.task->start(p_.task_config); !s.is_ok()) return from_api(s, Stage::TaskPoll);
+  return {};
+}
+
+void SourceTaskRunner::on_delivery(const kafka::Delivery& d) {
+  auto* entry = static_cast<SubmittedRecords::Entry*>(d.opaque);
+  if (!d.ok) {
+    // With an unbounded delivery timeout librdkafka only reports errors retrying cannot fix.
+    // The entry stays unacknowledged, so its offset (and every later one) is never committed.
+    if (delivery_error_.empty())
+      delivery_error_ = "Kafka refused a record for " + std::string(d.topic) + ": " + d.error;
+    return;
+  }
+  api::RecordMetadata meta{std::string(d.topic), d.partition, d.offset, d.timestamp};
+  p_.task->commit_record(entry->record, &meta);
+  submitted_->ack(entry);
+  delivered_.fetch_add(1, std::memory_order_relaxed);
+}
+
+Status SourceTaskRunner::convert(const api::SourceRecord& r) {
+  key_buf_.clear();
+  value_buf_.clear();
+  key_null_ = value_null_ = false;
+  if (auto s = p_.key_converter->from_connect(r.topic, r.key_schema, r.key, key_buf_, key_null_); !s.is_ok())
+    return from_api(s, Stage::KeyConverter);
+  if (auto s = p_.value_converter->from_connect(r.topic, r.value_schema, r.value, value_buf_, value_null_);
+      !s.is_ok())
+    return from_api(s, Stage::ValueConverter);
+  header_buf_.resize(r.headers.size());
+  for (size_t i = 0; i < r.headers.size(); ++i) {
+    auto& h = r.headers[i];
+    auto& out = header_buf_[i];
+    out.key = h.key;
+    out.value.clear();
+    out.is_null = false;
+    if (auto s = p_.header_converter->from_connect_header(r.topic, h.key, h.schema, h.value, out.value,
+                                                          out.is_null);
+        !s.is_ok())
+      return from_api(s, Stage::HeaderConverter);
+  }
+  return {};
+}
+
+Status SourceTaskRunner::send_batch(std::vector<api::SourceRecord>& batch) {
+  for (auto& rec : batch) {
+    if (auto st = convert(rec); !st) return st;
+    std::string topic = rec.topic;
+    int32_t partition = rec.kafka_partition.value_or(-1);
+    int64_t ts = rec.timestamp.value_or(-1);
+    auto partition_map = rec.source_partition;
+    SubmittedRecords::Entry* entry = submitted_->submit(partition_map, std::move(rec));
+    while (true) {
+      Status st = producer_->produce(topic, partition, key_null_ ? nullptr : &key_buf_,
+                                     value_null_ ? nullptr : &value_buf_, header_buf_, ts, entry);
+      if (st) break;
+      if (!st.error().retriable) {
+        submitted_->abandon(entry);
+        return st.error();
+      }
+      // Back-pressure: the producer's queue is full; wait for deliveries to make room.
+      producer_->poll(100);
+      if (!delivery_error_.empty()) return Error::fatal(delivery_error_, Stage::KafkaProduce);
+      if (stopping_.load()) {
+        // Never sent: forget it so its offset is not committed; it is polled again on restart.
+        submitted_->abandon(entry);
+        return {};
+      }
+    }
+  }
+  return {};
+}
+
+Status SourceTaskRunner::commit_offsets() {
+  auto ready = submitted_->take_committable();
+  if (!ready.empty()) {
+    std::vector<storage::OffsetEntry> entries;
+    entries.reserve(ready.size());
+    for (auto& [key, offset] : ready) entries.push_back({key, encode_offset(offset)});
+    if (auto st = p_.offsets->set(entries); !st) {
+      submitted_->restore(std::move(ready));
+      return Error::retry("offset flush failed: " + st.error().message, Stage::OffsetCommit);
+    }
+    log::debug(p_.id.str(), "committed offsets for ", ready.size(), " source partitions");
+  }
+  if (auto s = p_.task->commit(); !s.is_ok())
+    log::warn(p_.id.str(), "task commit() failed: ", s.message());
+  return {};
+}
+
+void SourceTaskRunner::run() {
+  if (auto st = init(); !st) {
+    fail(st.error());
+    if (p_.task) p_.task->stop();
+    return;
+  }
+  log::info(p_.id.str(), "task started");
+  std::vector<api::SourceRecord> batch;
+  auto next_flush = Clock::now() + p_.flush_interval;
+  Error failure;
+  bool failed = false;
+  while (!stopping_.load(std::memory_order_relaxed)) {
+    producer_->poll(0);
+    if (!delivery_error_.empty()) {
+      failure = Error::fatal(delivery_error_, Stage::KafkaProduce);
+      failed = true;
+      break;
+    }
+    if (Clock::now() >= next_flush) {
+      if (auto st = commit_offsets(); !st) log::warn(p_.id.str(), st.error().message);
+      next_flush = Clock::now() + p_.flush_interval;
+    }
+    batch.clear();
+    api::Status s = p_.task->poll(batch);
+    if (!s.is_ok()) {
+      if (s.is_retriable()) {
+        log::warn(p_.id.str(), "poll failed, retrying: ", s.message());
+        producer_->poll(500);
+        continue;
+      }
+      failure = from_api(s, Stage::TaskPoll);
+      failed = true;
+      break;
+    }
+    if (auto st = send_batch(batch); !st) {
+      failure = st.error();
+      failed = true;
+      break;
+    }
+  }
+  // Drain what is in flight (bounded), then commit exactly what Kafka acknowledged.
+  producer_->flush(static_cast<int>(p_.shutdown_timeout.count()));
+  producer_->poll(0);
+  if (auto st = commit_offsets(); !st) log::error(p_.id.str(), st.error().message);
+  if (failed) {
+    fail(failure);
+  } else {
+    status_.set(State::Stopped);
+    log::info(p_.id.str(), "task stopped after ", delivered(), " records delivered");
+  }
+  p_.task->stop();
+  if (submitted_->in_flight() > 0)
+    log::warn(p_.id.str(), submitted_->in_flight(),
+              " records were not acknowledged before shutdown; they will be sent again on restart");
+}
+
+}  // namespace sluice::worker

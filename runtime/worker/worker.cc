@@ -1,0 +1,269 @@
+#include "runtime/worker/worker.h"
+
+#include "runtime/common/log.h"
+#include "runtime/worker/offset_reader.h"
+
+namespace sluice::worker {
+
+namespace {
+
+Error from_api(const api::Status& s, Stage stage) {
+  return s.is_retriable() ? Error::retry(s.message(), stage) : Error::fatal(s.message(), stage);
+}
+
+std::string get(const api::Config& c, const std::string& k, const std::string& def = "") {
+  auto it = c.find(k);
+  return it == c.end() ? def : it->second;
+}
+
+}  // namespace
+
+struct Worker::ConnectorRun : api::ConnectorContext {
+  ConnectorRun(std::string n, storage::OffsetBackingStore& store, ReconfigureFn fn)
+      : name(std::move(n)), reader(name, store), on_reconfigure(std::move(fn)) {}
+  void request_task_reconfiguration() override {
+    if (on_reconfigure) on_reconfigure(name);
+  }
+  void raise_error(const std::string& message) override {
+    log::error(name, "connector failed: ", message);
+    status.set(State::Failed, "org.apache.kafka.connect.errors.ConnectException: " + message);
+  }
+  api::OffsetStorageReader& offset_storage_reader() override { return reader; }
+
+  std::string name;
+  OffsetReader reader;
+  ReconfigureFn on_reconfigure;
+  api::Config config;
+  std::unique_ptr<api::SourceConnectorHandle> handle;
+  StatusCell status;
+};
+
+Worker::Worker(WorkerConfig config, const plugin_host::Registry& registry,
+               storage::OffsetBackingStore& offsets, ReconfigureFn on_reconfigure)
+    : config_(std::move(config)), registry_(registry), offsets_(offsets),
+      on_reconfigure_(std::move(on_reconfigure)) {}
+
+Worker::~Worker() { stop_all(); }
+
+Status Worker::validate_connector(const std::string& name, const api::Config& config) const {
+  std::vector<std::string> problems;
+  if (name.empty()) problems.push_back("the connector name must be non-empty");
+  for (char c : name)
+    if (static_cast<unsigned char>(c) < 0x20) {
+      problems.push_back("the connector name must not contain control characters");
+      break;
+    }
+  std::string cls = get(config, "connector.class");
+  if (cls.empty()) {
+    problems.push_back("Missing required configuration \"connector.class\" which has no default value.");
+  } else if (auto c = registry_.resolve(SLUICE_SOURCE_CONNECTOR, cls); !c) {
+    problems.push_back(c.error().message);
+  } else if (auto handle = registry_.create_source_connector(cls); handle) {
+    api::ConfigInfos infos;
+    if (auto s = (*handle)->validate(name, config, infos); !s.is_ok()) {
+      problems.push_back("validation failed: " + s.message());
+    } else {
+      for (auto& ci : infos.configs)
+        for (auto& e : ci.value.errors) problems.push_back(e);
+    }
+  }
+  try {
+    if (api::config_value::get_long(config, "tasks.max", 1) < 1)
+      problems.push_back("Invalid value for configuration tasks.max: Value must be at least 1");
+  } catch (const std::exception& e) {
+    problems.push_back(e.what());
+  }
+  for (const char* conv : {"key.converter", "value.converter"})
+    if (auto c = get(config, conv); !c.empty())
+      if (auto r = registry_.resolve(SLUICE_CONVERTER, c); !r)
+        problems.push_back(std::string(conv) + ": " + r.error().message);
+  if (auto c = get(config, "header.converter"); !c.empty())
+    if (auto r = registry_.resolve(SLUICE_HEADER_CONVERTER, c); !r)
+      problems.push_back("header.converter: " + r.error().message);
+  if (problems.empty()) return {};
+  std::string msg = "Connector configuration is invalid and contains the following " +
+                    std::to_string(problems.size()) + " error(s):";
+  for (auto& p : problems) msg += "\n" + p;
+  return Error::fatal(msg, Stage::Config);
+}
+
+Status Worker::start_connector(const std::string& name, const api::Config& config) {
+  auto handle = registry_.create_source_connector(get(config, "connector.class"));
+  if (!handle) return handle.error();
+  auto run = std::make_unique<ConnectorRun>(name, offsets_, on_reconfigure_);
+  run->config = config;
+  run->handle = std::move(*handle);
+  if (auto s = run->handle->initialize(*run); !s.is_ok()) return from_api(s, Stage::Plugin);
+  if (auto s = run->handle->start(config); !s.is_ok()) {
+    run->status.set(State::Failed, s.message());
+    std::lock_guard lock(mu_);
+    connectors_[name] = std::move(run);
+    return from_api(s, Stage::Plugin);
+  }
+  run->status.set(State::Running);
+  log::info(name, "connector started");
+  std::lock_guard lock(mu_);
+  connectors_[name] = std::move(run);
+  return {};
+}
+
+Result<std::vector<api::Config>> Worker::task_configs(const std::string& name) {
+  std::lock_guard lock(mu_);
+  auto it = connectors_.find(name);
+  if (it == connectors_.end()) return Error::fatal("connector " + name + " is not running");
+  int max_tasks = static_cast<int>(api::config_value::get_long(it->second->config, "tasks.max", 1));
+  std::vector<api::Config> out;
+  if (auto s = it->second->handle->task_configs(max_tasks, out); !s.is_ok())
+    return from_api(s, Stage::Plugin);
+  if (static_cast<int>(out.size()) > max_tasks)
+    return Error::fatal("connector " + name + " made " + std::to_string(out.size()) +
+                        " task configs, more than tasks.max=" + std::to_string(max_tasks));
+  return out;
+}
+
+Result<std::unique_ptr<api::ConverterHandle>> Worker::make_converter(bool is_key,
+                                                                     const api::Config& cc) const {
+  std::string key = is_key ? "key.converter" : "value.converter";
+  std::string cls = get(cc, key);
+  api::Config sub = cls.empty() ? with_prefix(config_.raw, key + ".") : with_prefix(cc, key + ".");
+  if (cls.empty()) cls = is_key ? config_.key_converter : config_.value_converter;
+  auto conv = registry_.create_converter(cls);
+  if (!conv) return conv.error();
+  if (auto s = (*conv)->configure(sub, is_key); !s.is_ok())
+    return Error::fatal(key + " " + cls + ": " + s.message(), Stage::Config);
+  return std::move(*conv);
+}
+
+Result<std::unique_ptr<api::HeaderConverterHandle>> Worker::make_header_converter(
+    const api::Config& cc) const {
+  std::string cls = get(cc, "header.converter");
+  api::Config sub = cls.empty() ? with_prefix(config_.raw, "header.converter.")
+                                : with_prefix(cc, "header.converter.");
+  if (cls.empty()) cls = config_.header_converter;
+  auto conv = registry_.create_header_converter(cls);
+  if (!conv) return conv.error();
+  if (auto s = (*conv)->configure(sub); !s.is_ok())
+    return Error::fatal("header.converter " + cls + ": " + s.message(), Stage::Config);
+  return std::move(*conv);
+}
+
+Result<kafka::RdProps> Worker::producer_props(const TaskId& id, const api::Config& cc) const {
+  // Connect's framework defaults for source producers, then the user's settings on top:
+  // the worker's common client settings, producer.*, then the connector's producer.override.*.
+  kafka::RdProps props = {
+      {"acks", "all"},
+      {"enable.idempotence", "true"},
+      {"max.in.flight.requests.per.connection", "5"},
+      {"partitioner", "murmur2_random"},  // where Java's producer puts keyed records
+      {"message.timeout.ms", "0"},        // never give up on a record while the task runs
+      {"queue.buffering.max.messages", "20000"},
+      {"queue.buffering.max.kbytes", "32768"},  // Java's buffer.memory default
+      {"client.id", "connector-producer-" + id.str()},
+  };
+  kafka::JavaProps common;
+  for (auto& [k, v] : config_.raw)
+    if (kafka::is_common_client_key(k)) common[k] = v;
+  common["bootstrap.servers"] = config_.bootstrap_servers;
+  auto base = kafka::translate_common(common, "");
+  if (!base) return base.error();
+  props.insert(props.end(), base->begin(), base->end());
+  for (auto [prefix, source] : {std::pair{"producer.", &config_.raw}, std::pair{"producer.override.", &cc}}) {
+    auto tr = kafka::translate_producer(with_prefix(*source, prefix), prefix);
+    if (!tr) return tr.error();
+    props.insert(props.end(), tr->begin(), tr->end());
+  }
+  return props;
+}
+
+Status Worker::start_task(const TaskId& id, const api::Config& cc, const api::Config& task_config) {
+  auto factory = registry_.create_source_connector(get(cc, "connector.class"));
+  if (!factory) return factory.error();
+  SourceTaskParts parts;
+  parts.id = id;
+  parts.task_config = task_config;
+  if (auto s = (*factory)->create_task(parts.task); !s.is_ok()) return from_api(s, Stage::Plugin);
+  auto key = make_converter(true, cc);
+  if (!key) return key.error();
+  auto value = make_converter(false, cc);
+  if (!value) return value.error();
+  auto header = make_header_converter(cc);
+  if (!header) return header.error();
+  auto props = producer_props(id, cc);
+  if (!props) return props.error();
+  parts.key_converter = std::move(*key);
+  parts.value_converter = std::move(*value);
+  parts.header_converter = std::move(*header);
+  parts.producer_props = std::move(*props);
+  parts.offsets = &offsets_;
+  parts.flush_interval = std::chrono::milliseconds(config_.offset_flush_interval_ms);
+  parts.flush_timeout = std::chrono::milliseconds(config_.offset_flush_timeout_ms);
+  parts.shutdown_timeout = std::chrono::milliseconds(config_.task_shutdown_graceful_timeout_ms);
+  auto runner = std::make_unique<SourceTaskRunner>(std::move(parts));
+  runner->start();
+  std::lock_guard lock(mu_);
+  tasks_[id.connector].push_back(std::move(runner));
+  return {};
+}
+
+void Worker::stop_tasks(const std::string& connector) {
+  std::vector<std::unique_ptr<SourceTaskRunner>> runners;
+  {
+    std::lock_guard lock(mu_);
+    auto it = tasks_.find(connector);
+    if (it == tasks_.end()) return;
+    runners = std::move(it->second);
+    tasks_.erase(it);
+  }
+  // Stop all first, then wait: tasks wind down in parallel.
+  for (auto& r : runners) r->request_stop();
+  for (auto& r : runners) r->join();
+}
+
+void Worker::stop_connector(const std::string& connector) {
+  stop_tasks(connector);
+  std::unique_ptr<ConnectorRun> run;
+  {
+    std::lock_guard lock(mu_);
+    auto it = connectors_.find(connector);
+    if (it == connectors_.end()) return;
+    run = std::move(it->second);
+    connectors_.erase(it);
+  }
+  if (auto s = run->handle->stop(); !s.is_ok()) log::warn(connector, "connector stop failed: ", s.message());
+  log::info(connector, "connector stopped");
+}
+
+void Worker::stop_all() {
+  std::vector<std::string> names;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [n, _] : connectors_) names.push_back(n);
+    for (auto& [n, _] : tasks_) names.push_back(n);
+  }
+  for (auto& n : names) stop_connector(n);
+}
+
+StatusSnapshot Worker::connector_status(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  auto it = connectors_.find(name);
+  if (it == connectors_.end()) return {};
+  return it->second->status.get();
+}
+
+std::vector<std::pair<int, StatusSnapshot>> Worker::task_statuses(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<int, StatusSnapshot>> out;
+  if (auto it = tasks_.find(name); it != tasks_.end())
+    for (auto& r : it->second) out.emplace_back(r->id().task, r->status());
+  return out;
+}
+
+uint64_t Worker::delivered(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  uint64_t n = 0;
+  if (auto it = tasks_.find(name); it != tasks_.end())
+    for (auto& r : it->second) n += r->delivered();
+  return n;
+}
+
+}  // namespace sluice::worker

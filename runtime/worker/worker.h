@@ -1,0 +1,65 @@
+#pragma once
+// The Worker starts and stops connectors and tasks on this process. It knows nothing of
+// where configs come from (the Herder's job); it resolves classes through the plugin
+// registry, builds converters and producers, and runs each task on its own thread.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "plugins/api/plugin.h"
+#include "runtime/plugin_host/registry.h"
+#include "runtime/worker/source_task_runner.h"
+#include "runtime/worker/task_state.h"
+#include "runtime/worker/worker_config.h"
+#include "storage/api/offset_store.h"
+
+namespace sluice::worker {
+
+class Worker {
+ public:
+  // Called (from any thread) when a connector asks for its tasks to be reconfigured.
+  using ReconfigureFn = std::function<void(const std::string& connector)>;
+
+  Worker(WorkerConfig config, const plugin_host::Registry& registry,
+         storage::OffsetBackingStore& offsets, ReconfigureFn on_reconfigure = {});
+  ~Worker();
+
+  const WorkerConfig& config() const { return config_; }
+
+  // Checks the connector config Connect's way (name, connector.class, tasks.max, converters)
+  // plus the connector's own ConfigDef; the returned error lists every problem.
+  Status validate_connector(const std::string& name, const api::Config& config) const;
+
+  // `config` has config-provider references already resolved.
+  Status start_connector(const std::string& name, const api::Config& config);
+  Result<std::vector<api::Config>> task_configs(const std::string& name);
+  Status start_task(const TaskId& id, const api::Config& connector_config,
+                    const api::Config& task_config);
+  void stop_tasks(const std::string& connector);
+  void stop_connector(const std::string& connector);
+  void stop_all();
+
+  StatusSnapshot connector_status(const std::string& name) const;
+  std::vector<std::pair<int, StatusSnapshot>> task_statuses(const std::string& name) const;
+  uint64_t delivered(const std::string& connector) const;
+
+ private:
+  struct ConnectorRun;
+  Result<std::unique_ptr<api::ConverterHandle>> make_converter(bool is_key, const api::Config& cc) const;
+  Result<std::unique_ptr<api::HeaderConverterHandle>> make_header_converter(const api::Config& cc) const;
+  Result<kafka::RdProps> producer_props(const TaskId& id, const api::Config& cc) const;
+
+  WorkerConfig config_;
+  const plugin_host::Registry& registry_;
+  storage::OffsetBackingStore& offsets_;
+  ReconfigureFn on_reconfigure_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::unique_ptr<ConnectorRun>> connectors_;
+  std::map<std::string, std::vector<std::unique_ptr<SourceTaskRunner>>> tasks_;
+};
+
+}  // namespace sluice::worker
