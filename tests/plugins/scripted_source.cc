@@ -1,0 +1,103 @@
+// A source connector for error-path tests: it misbehaves on command.
+//
+//   topic             where records go (default "scripted")
+//   fail.on.start     throw from start()
+//   throw.after       throw from poll() after this many records (-1: never)
+//   retriable.after   throw a RetriableError from poll() after this many records, once
+//   stall.ms          sleep this long inside every poll() (a slow or stuck source)
+//   records           stop producing after this many records (-1: never)
+//
+// Records: key = seqno as a string, value = "record-<seqno>"; partition {"source":"scripted"},
+// offset {"position": seqno}.
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "plugins/api/plugin.h"
+
+namespace {
+
+using namespace sluice::api;
+
+class ScriptedTask : public SourceTask {
+ public:
+  std::string version() const override { return "test"; }
+  void start(const Config& c) override {
+    if (config_value::get_bool(c, "fail.on.start", false)) throw std::runtime_error("scripted failure in start()");
+    topic_ = config_value::get_string(c, "topic", "scripted");
+    throw_after_ = config_value::get_long(c, "throw.after", -1);
+    retriable_after_ = config_value::get_long(c, "retriable.after", -1);
+    stall_ms_ = config_value::get_long(c, "stall.ms", 0);
+    limit_ = config_value::get_long(c, "records", -1);
+    partition_ = std::make_shared<const OffsetMap>(OffsetMap{{"source", Value::string("scripted")}});
+    if (context_)
+      if (auto off = context_->offset_storage_reader().offset(*partition_))
+        for (auto& [k, v] : *off)
+          if (int64_t n; k == "position" && v.get_integer(n)) next_ = n + 1;
+  }
+  void poll(std::vector<SourceRecord>& out) override {
+    if (stall_ms_ > 0) {
+      auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(stall_ms_);
+      while (!stopping_ && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (throw_after_ >= 0 && emitted_ >= throw_after_) throw std::runtime_error("scripted failure in poll()");
+    if (retriable_after_ >= 0 && emitted_ >= retriable_after_ && !retried_) {
+      retried_ = true;
+      throw RetriableError("scripted retriable failure in poll()");
+    }
+    if (limit_ >= 0 && emitted_ >= limit_) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      return;
+    }
+    for (int i = 0; i < 100; ++i) {
+      if (limit_ >= 0 && emitted_ >= limit_) break;
+      if (throw_after_ >= 0 && emitted_ >= throw_after_) break;
+      SourceRecord r;
+      r.source_partition = partition_;
+      r.source_offset.emplace_back("position", Value::int64(next_));
+      r.topic = topic_;
+      r.key_schema = schemas::string();
+      r.key = Value::string(std::to_string(next_));
+      r.value_schema = schemas::string();
+      r.value = Value::string("record-" + std::to_string(next_));
+      out.push_back(std::move(r));
+      ++next_;
+      ++emitted_;
+    }
+  }
+  void stop() override { stopping_ = true; }
+
+ private:
+  std::string topic_;
+  int64_t throw_after_ = -1, retriable_after_ = -1, stall_ms_ = 0, limit_ = -1;
+  int64_t next_ = 0, emitted_ = 0;
+  bool retried_ = false;
+  std::shared_ptr<const OffsetMap> partition_;
+  std::atomic<bool> stopping_{false};
+};
+
+class ScriptedConnector : public SourceConnector {
+ public:
+  std::string version() const override { return "test"; }
+  void start(const Config& c) override { config_ = c; }
+  std::vector<Config> task_configs(int) override { return {config_}; }
+  std::unique_ptr<SourceTask> create_task() override { return std::make_unique<ScriptedTask>(); }
+  void stop() override {}
+  ConfigDef config_def() const override { return {}; }
+
+ private:
+  Config config_;
+};
+
+}  // namespace
+
+SLUICE_PLUGIN_ENTRY() {
+  static const sluice_plugin_descriptor* d = [] {
+    static PluginBuilder plugin("sluice-test-scripted", "test");
+    plugin.source_connector<ScriptedConnector>("sluice.test.ScriptedSourceConnector");
+    return plugin.descriptor();
+  }();
+  return d;
+}
