@@ -22,17 +22,11 @@
 #include <vector>
 
 #include "runtime/common/error.h"
+#include "storage/api/offset_store.h"
 
 namespace sluice::storage {
 
-// One stored offset: the key bytes and the value bytes (nullopt = a null value, which is what
-// Connect stores for a tombstone; the key stays in the file with a null value, as in Java).
-struct OffsetEntry {
-  std::string key;
-  std::optional<std::string> value;
 
-  friend bool operator==(const OffsetEntry&, const OffsetEntry&) = default;
-};
 
 class FileOffsetStore {
  public:
