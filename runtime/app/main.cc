@@ -1,14 +1,52 @@
-// Minimal command dispatcher; the full command line replaces this file later and keeps the
-// run_dev_kafka call.
+// The sluice command line.
+
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "runtime/app/dev_kafka.h"
+#include "runtime/app/signals.h"
+#include "runtime/app/standalone.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: sluice COMMAND [ARGS]\n"
+    "\n"
+    "A native worker runtime compatible with Kafka Connect.\n"
+    "\n"
+    "commands:\n"
+    "  standalone WORKER.properties [CONNECTOR.properties|CONNECTOR.json ...]\n"
+    "                 run connectors in this process, as connect-standalone\n"
+    "  plugins [--plugin-path DIRS] [WORKER.properties]\n"
+    "                 list the connectors, converters and transforms that load\n"
+    "  dev-kafka [--brokers N] [--port N] [--topic NAME:PARTITIONS ...]\n"
+    "                 an in-memory Kafka for trying Sluice and fast tests (see dev-kafka --help)\n"
+    "  version        print the version\n";
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && std::strcmp(argv[1], "dev-kafka") == 0) {
-    return sluice::run_dev_kafka(argc - 1, argv + 1);
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return 2;
   }
-  std::fprintf(stderr, "usage: sluice dev-kafka [--help]\n");
+  std::string cmd = argv[1];
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (cmd == "version" || cmd == "--version") {
+    std::printf("sluice %s\n", SLUICE_VERSION);
+    return 0;
+  }
+  if (cmd == "standalone") {
+    // Before any thread starts, so every thread inherits the blocked stop signals.
+    sluice::app::block_stop_signals();
+    return sluice::app::run_standalone(argc - 1, argv + 1);
+  }
+  if (cmd == "plugins") return sluice::app::run_plugins(argc - 1, argv + 1);
+  if (cmd == "dev-kafka") return sluice::run_dev_kafka(argc - 1, argv + 1);
+  std::fprintf(stderr, "sluice: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
   return 2;
 }

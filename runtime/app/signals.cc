@@ -19,6 +19,10 @@ sigset_t stop_set() {
 }  // namespace
 
 void block_stop_signals() {
+  // An ignored disposition is inherited across exec (a script's `trap '' INT`, nohup) and
+  // would discard the signal before sigwait sees it.
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
   sigset_t s = stop_set();
   pthread_sigmask(SIG_BLOCK, &s, nullptr);
   signal(SIGPIPE, SIG_IGN);

@@ -13,6 +13,7 @@
 #include "runtime/config/config_providers.h"
 #include "runtime/config/properties.h"
 #include "runtime/herder/standalone_herder.h"
+#include "runtime/kafka/cluster.h"
 #include "runtime/plugin_host/registry.h"
 #include "storage/file/file_backing_store.h"
 
@@ -67,6 +68,20 @@ Result<LoadedWorker> load_worker(const std::string& path, bool standalone) {
   return LoadedWorker{std::move(*cfg), std::move(*providers)};
 }
 
+// Connect's first step too: talk to the cluster with the worker's own client settings.
+Status check_cluster(const worker::WorkerConfig& cfg) {
+  kafka::JavaProps common;
+  for (auto& [k, v] : cfg.raw)
+    if (kafka::is_common_client_key(k)) common[k] = v;
+  common["bootstrap.servers"] = cfg.bootstrap_servers;
+  auto props = kafka::translate_common(common, "");
+  if (!props) return props.error();
+  auto id = kafka::describe_cluster(*props, static_cast<int>(cfg.request_timeout_ms));
+  if (!id) return id.error();
+  log::info("worker", "Kafka cluster ID: ", *id);
+  return {};
+}
+
 void log_progress(const herder::StandaloneHerder& herder, const worker::Worker& worker) {
   for (auto& name : herder.connectors()) {
     auto st = herder.status(name);
@@ -95,6 +110,7 @@ int run_standalone(int argc, char** argv) {
     if (!c) return fail(c.error().message);
     connectors.push_back(std::move(*c));
   }
+  if (auto st = check_cluster(loaded->config); !st) return fail(st.error().message);
   plugin_host::Registry registry;
   load_plugins(registry, loaded->config.plugin_path);
   auto store = storage::FileOffsetBackingStore::open(loaded->config.offset_storage_file);

@@ -34,6 +34,7 @@ Result<WorkerConfig> WorkerConfig::parse(Props raw, bool standalone) {
     c.offset_flush_timeout_ms = get_long(raw, "offset.flush.timeout.ms", c.offset_flush_timeout_ms);
     c.task_shutdown_graceful_timeout_ms =
         get_long(raw, "task.shutdown.graceful.timeout.ms", c.task_shutdown_graceful_timeout_ms);
+    c.request_timeout_ms = get_long(raw, "request.timeout.ms", c.request_timeout_ms);
     c.plugin_path = get_string(raw, "plugin.path", "");
   } catch (const std::exception& e) {
     return Error::fatal(e.what(), Stage::Config);

@@ -21,6 +21,7 @@ struct WorkerConfig {
   int64_t offset_flush_interval_ms = 60000;
   int64_t offset_flush_timeout_ms = 5000;
   int64_t task_shutdown_graceful_timeout_ms = 5000;
+  int64_t request_timeout_ms = 40000;
   std::string plugin_path;
   std::string offset_storage_file;  // standalone
 
