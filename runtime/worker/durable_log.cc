@@ -4,9 +4,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <vector>
+
+#include "runtime/kafka/topic_log.h"
+#include "runtime/worker/worker_config.h"
 
 namespace sluice::worker {
 namespace {
@@ -81,7 +85,54 @@ class FileLog : public api::DurableLog {
   int fd_;
 };
 
+class KafkaLog : public api::DurableLog {
+ public:
+  explicit KafkaLog(std::unique_ptr<kafka::TopicLog> log) : log_(std::move(log)) {}
+  api::Status append(std::string_view key, std::string_view value) override {
+    return convert(log_->append(key, value));
+  }
+  api::Status flush() override { return convert(log_->flush()); }
+  api::Status read_all(const std::function<void(std::string_view, std::string_view)>& visit) override {
+    return convert(log_->read_all(visit));
+  }
+
+ private:
+  static api::Status convert(const Status& s) {
+    if (s) return api::Status::ok();
+    return s.error().retriable ? api::Status::retriable(s.error().message)
+                               : api::Status::failed(s.error().message);
+  }
+  std::unique_ptr<kafka::TopicLog> log_;
+};
+
 }  // namespace
+
+std::unique_ptr<api::DurableLog> open_kafka_log(const std::string& topic, const api::Config& settings,
+                                                std::string& error) {
+  kafka::JavaProps common;
+  for (auto& [k, v] : settings)
+    if (kafka::is_common_client_key(k)) common[k] = v;
+  auto base = kafka::translate_common(common, "");
+  auto prod = kafka::translate_producer(with_prefix(settings, "producer."), "producer.");
+  auto cons = kafka::translate_common(with_prefix(settings, "consumer."), "consumer.");
+  for (const Status& st : {base ? Status() : Status(base.error()), prod ? Status() : Status(prod.error()),
+                           cons ? Status() : Status(cons.error())})
+    if (!st) {
+      error = st.error().message;
+      return nullptr;
+    }
+  kafka::RdProps producer = *base, consumer = *base;
+  producer.insert(producer.end(), prod->begin(), prod->end());
+  consumer.insert(consumer.end(), cons->begin(), cons->end());
+  int64_t timeout = 30000;
+  if (auto it = settings.find("request.timeout.ms"); it != settings.end()) timeout = std::atoll(it->second.c_str());
+  auto log = kafka::TopicLog::open(topic, producer, consumer, static_cast<int>(timeout));
+  if (!log) {
+    error = log.error().message;
+    return nullptr;
+  }
+  return std::make_unique<KafkaLog>(std::move(*log));
+}
 
 std::unique_ptr<api::DurableLog> open_file_log(const std::string& path, std::string& error) {
   {

@@ -16,11 +16,13 @@ class SourceTaskRunner::Context : public api::SourceTaskContext {
   api::OffsetStorageReader& offset_storage_reader() override { return reader_; }
   api::Status open_durable_log(const api::DurableLogSpec& spec,
                                std::unique_ptr<api::DurableLog>& out) override {
-    if (spec.file_path.empty())
-      return api::Status::failed("Kafka-backed durable logs are not available in this worker yet; "
-                                 "use a file-backed one");
     std::string err;
-    out = open_file_log(spec.file_path, err);
+    if (!spec.kafka_topic.empty())
+      out = open_kafka_log(spec.kafka_topic, spec.kafka_settings, err);
+    else if (!spec.file_path.empty())
+      out = open_file_log(spec.file_path, err);
+    else
+      err = "a durable log needs a Kafka topic or a file path";
     return out ? api::Status::ok() : api::Status::failed(err);
   }
 
