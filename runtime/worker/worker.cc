@@ -81,9 +81,10 @@ Status Worker::validate_connector(const std::string& name, const api::Config& co
     if (auto r = registry_.resolve(SLUICE_HEADER_CONVERTER, c); !r)
       problems.push_back("header.converter: " + r.error().message);
   if (problems.empty()) return {};
+  // Connect's wording, on one line so a log or a terminal shows it whole.
   std::string msg = "Connector configuration is invalid and contains the following " +
-                    std::to_string(problems.size()) + " error(s):";
-  for (auto& p : problems) msg += "\n" + p;
+                    std::to_string(problems.size()) + " error(s): ";
+  for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
   return Error::fatal(msg, Stage::Config);
 }
 
