@@ -36,7 +36,9 @@ std::string default_plugin_path() {
   fs::path bin = exe.parent_path();
   std::string out;
   for (fs::path p : {bin / ".." / "lib" / "sluice" / "plugins", bin / ".." / "plugins-out"}) {
-    if (fs::is_directory(p, ec)) out += (out.empty() ? "" : ",") + fs::weakly_canonical(p, ec).string();
+    if (!fs::is_directory(p, ec)) continue;
+    if (!out.empty()) out += ',';
+    out += fs::weakly_canonical(p, ec).string();
   }
   return out;
 }
@@ -86,7 +88,12 @@ void log_progress(const herder::StandaloneHerder& herder, const worker::Worker& 
   for (auto& name : herder.connectors()) {
     auto st = herder.status(name);
     std::string tasks;
-    for (auto& t : st.tasks) tasks += " " + std::to_string(t.id) + "=" + worker::state_name(t.status.state);
+    for (auto& t : st.tasks) {
+      tasks += ' ';
+      tasks += std::to_string(t.id);
+      tasks += '=';
+      tasks += worker::state_name(t.status.state);
+    }
     log::info(name, "connector ", worker::state_name(st.connector.state), ", tasks", tasks.empty() ? " none" : tasks,
               ", records delivered: ", worker.delivered(name));
   }
