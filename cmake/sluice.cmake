@@ -9,6 +9,8 @@ endif()
 add_compile_options(-Wall -Wextra)
 if(SLUICE_SANITIZE)
   add_compile_options(-fsanitize=${SLUICE_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  # GCC 12's flow analysis gives false maybe-uninitialized warnings on instrumented std code.
+  add_compile_options(-Wno-maybe-uninitialized)
   add_link_options(-fsanitize=${SLUICE_SANITIZE})
 endif()
 

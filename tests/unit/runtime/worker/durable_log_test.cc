@@ -33,7 +33,7 @@ TEST_CASE("a file log keeps appends across reopen and cuts a torn last record") 
   }
   {
     std::ofstream torn(path, std::ios::app | std::ios::binary);
-    torn.write("\0\0\0\x05ab", 6);  // a crash in the middle of an append
+    torn.write("\0\0\0\x05" "ab", 6);  // a crash in the middle of an append
   }
   auto log = worker::open_file_log(path, err);
   REQUIRE(log);

@@ -327,7 +327,11 @@ TEST_CASE("java serialization: malformed input gives a clear error", "[storage][
     block(b, 256, n);
     first_array(b, "k0");
     next_array(b, std::string(1 << 20, 'v'));  // handle 0x7e0004
-    for (int i = 1; i < n; ++i) next_array(b, "k" + std::to_string(i)).u8(0x71).be(0x7E0004, 4);
+    for (int i = 1; i < n; ++i) {
+      std::string key = "k";
+      key += std::to_string(i);  // not "k" + ...: GCC 12 warns falsely (-Wrestrict) on that at -O2
+      next_array(b, key).u8(0x71).be(0x7E0004, 4);
+    }
     b.u8(0x78);
     CHECK_THAT(read_error(b.s), Catch::Contains("too many references"));
   }
