@@ -19,7 +19,8 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== starting the embedded development Kafka (in memory; gone when this stops)"
-"$sluice" dev-kafka --topic verifiable:1 >"$work/bootstrap" 2>"$work/dev-kafka.log" </dev/null &
+# Its own session, so Ctrl-C reaches only the worker and the broker outlives its final flush.
+setsid "$sluice" dev-kafka --topic verifiable:1 >"$work/bootstrap" 2>"$work/dev-kafka.log" </dev/null &
 kafka_pid=$!
 for _ in $(seq 1 100); do [ -s "$work/bootstrap" ] && break; sleep 0.1; done
 bootstrap=$(head -n1 "$work/bootstrap")
