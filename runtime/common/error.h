@@ -17,9 +17,15 @@ struct Error {
   std::string message;
   bool retriable = false;
   Stage stage = Stage::None;
+  // For control-plane errors: the HTTP status Connect's REST API answers with (400, 404,
+  // 409, ...); 0 means an internal error (500).
+  int status = 0;
 
-  static Error fatal(std::string msg, Stage st = Stage::None) { return {std::move(msg), false, st}; }
-  static Error retry(std::string msg, Stage st = Stage::None) { return {std::move(msg), true, st}; }
+  static Error fatal(std::string msg, Stage st = Stage::None) { return {std::move(msg), false, st, 0}; }
+  static Error retry(std::string msg, Stage st = Stage::None) { return {std::move(msg), true, st, 0}; }
+  static Error with_status(int http_status, std::string msg) {
+    return {std::move(msg), false, Stage::None, http_status};
+  }
 };
 
 // A value or an Error. Deliberately tiny: std::expected is C++23.
