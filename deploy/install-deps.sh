@@ -8,6 +8,10 @@ packages=(
   librdkafka-dev rapidjson-dev libpcre2-dev libboost-dev catch2
   kcat python3 curl
 )
+# What only the tests need: the reference JVM peers (Kafka, Connect) come from Maven Central.
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(openjdk-17-jdk-headless maven openssl)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

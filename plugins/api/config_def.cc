@@ -101,7 +101,9 @@ ConfigInfos ConfigDef::validate(const std::string& component_name, const Config&
     } else if (key.default_value) {
       info.value.value = key.default_value;
     }
-    if (!info.value.value) {
+    if (!info.value.value && key.null_default) {
+      // optional and unset: nothing to check
+    } else if (!info.value.value) {
       info.value.errors.push_back("Missing required configuration \"" + key.name +
                                   "\" which has no default value.");
     } else if (auto err = config_value::check_type(key.type, *info.value.value)) {

@@ -28,7 +28,8 @@ using Validator = std::function<std::optional<std::string>(const std::string& na
 struct ConfigKey {
   std::string name;
   ConfigType type = ConfigType::String;
-  std::optional<std::string> default_value;  // none: the setting is required
+  std::optional<std::string> default_value;  // none: required, unless null_default
+  bool null_default = false;                 // Java's null default: optional, no value
   Validator validator;
   Importance importance = Importance::Medium;
   std::string documentation;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -71,7 +72,7 @@ Result<LoadedWorker> load_worker(const std::string& path, bool standalone) {
 }
 
 // Connect's first step too: talk to the cluster with the worker's own client settings.
-Status check_cluster(const worker::WorkerConfig& cfg) {
+Result<std::string> check_cluster(const worker::WorkerConfig& cfg) {
   kafka::JavaProps common;
   for (auto& [k, v] : cfg.raw)
     if (kafka::is_common_client_key(k)) common[k] = v;
@@ -81,20 +82,21 @@ Status check_cluster(const worker::WorkerConfig& cfg) {
   auto id = kafka::describe_cluster(*props, static_cast<int>(cfg.request_timeout_ms));
   if (!id) return id.error();
   log::info("worker", "Kafka cluster ID: ", *id);
-  return {};
+  return id;
 }
 
-void log_progress(const herder::StandaloneHerder& herder, const worker::Worker& worker) {
+void log_progress(herder::StandaloneHerder& herder, const worker::Worker& worker) {
   for (auto& name : herder.connectors()) {
-    auto st = herder.status(name);
+    auto st = herder.connector_status(name);
+    if (!st) continue;
     std::string tasks;
-    for (auto& t : st.tasks) {
+    for (auto& t : st->tasks) {
       tasks += ' ';
       tasks += std::to_string(t.id);
       tasks += '=';
-      tasks += worker::state_name(t.status.state);
+      tasks += t.state;
     }
-    log::info(name, "connector ", worker::state_name(st.connector.state), ", tasks", tasks.empty() ? " none" : tasks,
+    log::info(name, "connector ", st->state, ", tasks", tasks.empty() ? " none" : tasks,
               ", records delivered: ", worker.delivered(name));
   }
 }
@@ -117,7 +119,8 @@ int run_standalone(int argc, char** argv) {
     if (!c) return fail(c.error().message);
     connectors.push_back(std::move(*c));
   }
-  if (auto st = check_cluster(loaded->config); !st) return fail(st.error().message);
+  auto cluster_id = check_cluster(loaded->config);
+  if (!cluster_id) return fail(cluster_id.error().message);
   plugin_host::Registry registry;
   load_plugins(registry, loaded->config.plugin_path);
   auto store = storage::FileOffsetBackingStore::open(loaded->config.offset_storage_file);
@@ -127,15 +130,23 @@ int run_standalone(int argc, char** argv) {
   worker::Worker worker(loaded->config, registry, **store, [&](const std::string& name) {
     if (herder_ptr) herder_ptr->request_reconfiguration(name);
   });
-  herder::StandaloneHerder herder(worker, std::move(loaded->providers));
+  herder::StandaloneHerder::Options options;
+  options.connectors_file = loaded->config.offset_storage_file + ".connectors.json";
+  options.version = SLUICE_VERSION;
+  options.commit = SLUICE_COMMIT;
+  options.kafka_cluster_id = *cluster_id;
+  herder::StandaloneHerder herder(worker, std::move(loaded->providers), options);
   herder_ptr = &herder;
+  if (auto st = herder.restore(); !st) return fail(st.error().message);
   log::info("worker", "standalone worker started; bootstrap.servers=", loaded->config.bootstrap_servers,
             ", offsets in ", loaded->config.offset_storage_file);
   int rc = 0;
   for (auto& c : connectors) {
-    if (auto st = herder.put_connector_config(c.name, c.config); !st) {
+    if (auto st = herder.put_connector_config(c.name, c.config, true, herder::InitialState::Running); !st) {
       // As connect-standalone: a connector that cannot be created stops the worker.
-      std::fprintf(stderr, "sluice: connector %s: %s\n", c.name.c_str(), st.error().message.c_str());
+      std::string msg = st.error().message;
+      std::replace(msg.begin(), msg.end(), '\n', ' ');
+      std::fprintf(stderr, "sluice: connector %s: %s\n", c.name.c_str(), msg.c_str());
       rc = 1;
       break;
     }

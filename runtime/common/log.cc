@@ -6,7 +6,9 @@
 #include <cctype>
 #include <cstdlib>
 #include <ctime>
+#include <map>
 #include <mutex>
+#include <shared_mutex>
 
 namespace sluice::log {
 namespace {
@@ -34,7 +36,38 @@ const char* name(Level l) {
   return "?";
 }
 
+struct ContextLevels {
+  std::atomic<bool> any{false};
+  std::shared_mutex mu;
+  std::map<std::string, Level, std::less<>> levels;
+};
+
+ContextLevels& context_levels() {
+  static ContextLevels c;
+  return c;
+}
+
 }  // namespace
+
+void set_context_level(std::string_view ctx, Level l) {
+  auto& c = context_levels();
+  std::unique_lock lock(c.mu);
+  c.levels.insert_or_assign(std::string(ctx), l);
+  c.any.store(true);
+}
+
+bool enabled(Level l, std::string_view ctx) {
+  auto& c = context_levels();
+  if (!c.any.load(std::memory_order_relaxed)) return enabled(l);
+  std::shared_lock lock(c.mu);
+  for (std::string_view name = ctx;;) {  // "a.b.c", then "a.b", then "a"
+    if (auto it = c.levels.find(name); it != c.levels.end()) return l >= it->second;
+    size_t dot = name.rfind('.');
+    if (dot == std::string_view::npos) break;
+    name = name.substr(0, dot);
+  }
+  return enabled(l);
+}
 
 void set_level(Level l) { current().store(l); }
 Level level() { return current().load(std::memory_order_relaxed); }

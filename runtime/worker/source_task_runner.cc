@@ -52,8 +52,20 @@ void SourceTaskRunner::start() {
   thread_ = std::thread([this] { run(); });
 }
 
+void SourceTaskRunner::set_paused(bool paused) {
+  {
+    std::lock_guard lock(pause_mu_);
+    paused_.store(paused);
+  }
+  pause_cv_.notify_all();
+}
+
 void SourceTaskRunner::request_stop() {
-  if (stopping_.exchange(true)) return;
+  {
+    std::lock_guard lock(pause_mu_);
+    if (stopping_.exchange(true)) return;
+  }
+  pause_cv_.notify_all();
   if (p_.task) p_.task->stop();  // Connect calls stop() from another thread than poll()
 }
 
@@ -118,6 +130,10 @@ Status SourceTaskRunner::convert(const api::SourceRecord& r) {
 
 Status SourceTaskRunner::send_batch(std::vector<api::SourceRecord>& batch) {
   for (auto& rec : batch) {
+    if (p_.topics && !seen_topics_.count(rec.topic)) {
+      seen_topics_.insert(rec.topic);
+      p_.topics->add(rec.topic);
+    }
     if (auto st = convert(rec); !st) return st;
     std::string topic = rec.topic;
     int32_t partition = rec.kafka_partition.value_or(-1);
@@ -162,6 +178,26 @@ Status SourceTaskRunner::commit_offsets() {
   return {};
 }
 
+// Paused: keep serving deliveries and offset flushes, poll nothing.
+void SourceTaskRunner::wait_while_paused(Clock::time_point& next_flush) {
+  status_.set(State::Paused);
+  log::info(p_.id.str(), "task paused");
+  while (paused_.load() && !stopping_.load()) {
+    producer_->poll(0);
+    if (Clock::now() >= next_flush) {
+      if (auto st = commit_offsets(); !st) log::warn(p_.id.str(), st.error().message);
+      next_flush = Clock::now() + p_.flush_interval;
+    }
+    std::unique_lock lock(pause_mu_);
+    pause_cv_.wait_for(lock, std::chrono::milliseconds(100),
+                       [this] { return !paused_.load() || stopping_.load(); });
+  }
+  if (!stopping_.load()) {
+    status_.set(State::Running);
+    log::info(p_.id.str(), "task resumed");
+  }
+}
+
 void SourceTaskRunner::run() {
   if (auto st = init(); !st) {
     fail(st.error());
@@ -183,6 +219,10 @@ void SourceTaskRunner::run() {
     if (Clock::now() >= next_flush) {
       if (auto st = commit_offsets(); !st) log::warn(p_.id.str(), st.error().message);
       next_flush = Clock::now() + p_.flush_interval;
+    }
+    if (paused_.load(std::memory_order_relaxed)) {
+      wait_while_paused(next_flush);
+      continue;
     }
     batch.clear();
     api::Status s = p_.task->poll(batch);

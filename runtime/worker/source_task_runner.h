@@ -5,6 +5,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <set>
 #include <memory>
 #include <string>
 #include <thread>
@@ -24,6 +27,28 @@ struct TaskId {
   std::string str() const { return connector + "-" + std::to_string(task); }
 };
 
+// The topics a connector's records went to (Connect's topic tracking, KIP-558). Shared by
+// the connector's tasks; written only when a task meets a topic it has not seen.
+class TopicSet {
+ public:
+  void add(const std::string& topic) {
+    std::lock_guard lock(mu_);
+    topics_.insert(topic);
+  }
+  std::vector<std::string> list() const {
+    std::lock_guard lock(mu_);
+    return {topics_.begin(), topics_.end()};
+  }
+  void clear() {
+    std::lock_guard lock(mu_);
+    topics_.clear();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::set<std::string> topics_;
+};
+
 struct SourceTaskParts {
   TaskId id;
   api::Config task_config;
@@ -33,6 +58,7 @@ struct SourceTaskParts {
   std::unique_ptr<api::HeaderConverterHandle> header_converter;
   kafka::RdProps producer_props;
   storage::OffsetBackingStore* offsets = nullptr;
+  std::shared_ptr<TopicSet> topics;
   std::chrono::milliseconds flush_interval{60000};
   std::chrono::milliseconds flush_timeout{5000};
   std::chrono::milliseconds shutdown_timeout{5000};
@@ -46,6 +72,8 @@ class SourceTaskRunner {
   void start();
   // Asks the task to stop; join() waits for its thread.
   void request_stop();
+  // Paused tasks stay started but are not polled (Connect's PAUSED).
+  void set_paused(bool paused);
   void join();
 
   StatusSnapshot status() const { return status_.get(); }
@@ -60,6 +88,7 @@ class SourceTaskRunner {
   Status send_batch(std::vector<api::SourceRecord>& batch);
   Status convert(const api::SourceRecord& r);
   Status commit_offsets();
+  void wait_while_paused(std::chrono::steady_clock::time_point& next_flush);
   void on_delivery(const kafka::Delivery& d);
   void fail(const Error& e);
 
@@ -69,6 +98,10 @@ class SourceTaskRunner {
   std::unique_ptr<SubmittedRecords> submitted_;
   StatusCell status_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> paused_{false};
+  std::mutex pause_mu_;
+  std::condition_variable pause_cv_;
+  std::set<std::string> seen_topics_;  // task thread only: topics already in p_.topics
   std::atomic<uint64_t> delivered_{0};
   std::thread thread_;
   std::string delivery_error_;  // the first failed delivery, set on the task thread

@@ -45,49 +45,6 @@ Worker::Worker(WorkerConfig config, const plugin_host::Registry& registry,
 
 Worker::~Worker() { stop_all(); }
 
-Status Worker::validate_connector(const std::string& name, const api::Config& config) const {
-  std::vector<std::string> problems;
-  if (name.empty()) problems.push_back("the connector name must be non-empty");
-  for (char c : name)
-    if (static_cast<unsigned char>(c) < 0x20) {
-      problems.push_back("the connector name must not contain control characters");
-      break;
-    }
-  std::string cls = get(config, "connector.class");
-  if (cls.empty()) {
-    problems.push_back("Missing required configuration \"connector.class\" which has no default value.");
-  } else if (auto c = registry_.resolve(SLUICE_SOURCE_CONNECTOR, cls); !c) {
-    problems.push_back(c.error().message);
-  } else if (auto handle = registry_.create_source_connector(cls); handle) {
-    api::ConfigInfos infos;
-    if (auto s = (*handle)->validate(name, config, infos); !s.is_ok()) {
-      problems.push_back("validation failed: " + s.message());
-    } else {
-      for (auto& ci : infos.configs)
-        for (auto& e : ci.value.errors) problems.push_back(e);
-    }
-  }
-  try {
-    if (api::config_value::get_long(config, "tasks.max", 1) < 1)
-      problems.push_back("Invalid value for configuration tasks.max: Value must be at least 1");
-  } catch (const std::exception& e) {
-    problems.push_back(e.what());
-  }
-  for (const char* conv : {"key.converter", "value.converter"})
-    if (auto c = get(config, conv); !c.empty())
-      if (auto r = registry_.resolve(SLUICE_CONVERTER, c); !r)
-        problems.push_back(std::string(conv) + ": " + r.error().message);
-  if (auto c = get(config, "header.converter"); !c.empty())
-    if (auto r = registry_.resolve(SLUICE_HEADER_CONVERTER, c); !r)
-      problems.push_back("header.converter: " + r.error().message);
-  if (problems.empty()) return {};
-  // Connect's wording, on one line so a log or a terminal shows it whole.
-  std::string msg = "Connector configuration is invalid and contains the following " +
-                    std::to_string(problems.size()) + " error(s): ";
-  for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
-  return Error::fatal(msg, Stage::Config);
-}
-
 Status Worker::start_connector(const std::string& name, const api::Config& config) {
   auto handle = registry_.create_source_connector(get(config, "connector.class"));
   if (!handle) return handle.error();
@@ -176,7 +133,8 @@ Result<kafka::RdProps> Worker::producer_props(const TaskId& id, const api::Confi
   return props;
 }
 
-Status Worker::start_task(const TaskId& id, const api::Config& cc, const api::Config& task_config) {
+Status Worker::start_task(const TaskId& id, const api::Config& cc, const api::Config& task_config,
+                          bool paused) {
   auto factory = registry_.create_source_connector(get(cc, "connector.class"));
   if (!factory) return factory.error();
   SourceTaskParts parts;
@@ -199,11 +157,84 @@ Status Worker::start_task(const TaskId& id, const api::Config& cc, const api::Co
   parts.flush_interval = std::chrono::milliseconds(config_.offset_flush_interval_ms);
   parts.flush_timeout = std::chrono::milliseconds(config_.offset_flush_timeout_ms);
   parts.shutdown_timeout = std::chrono::milliseconds(config_.task_shutdown_graceful_timeout_ms);
+  {
+    std::lock_guard lock(mu_);
+    auto& topics = topics_[id.connector];
+    if (!topics) topics = std::make_shared<TopicSet>();
+    parts.topics = topics;
+  }
   auto runner = std::make_unique<SourceTaskRunner>(std::move(parts));
+  if (paused) runner->set_paused(true);
   runner->start();
   std::lock_guard lock(mu_);
   tasks_[id.connector].push_back(std::move(runner));
   return {};
+}
+
+void Worker::stop_task(const TaskId& id) {
+  std::unique_ptr<SourceTaskRunner> runner;
+  {
+    std::lock_guard lock(mu_);
+    auto it = tasks_.find(id.connector);
+    if (it == tasks_.end()) return;
+    auto& v = it->second;
+    for (auto r = v.begin(); r != v.end(); ++r)
+      if ((*r)->id().task == id.task) {
+        runner = std::move(*r);
+        v.erase(r);
+        break;
+      }
+  }
+  if (runner) {
+    runner->request_stop();
+    runner->join();
+  }
+}
+
+Status Worker::restart_connector_instance(const std::string& connector) {
+  api::Config config;
+  bool paused = false;
+  std::unique_ptr<ConnectorRun> old;
+  {
+    std::lock_guard lock(mu_);
+    auto it = connectors_.find(connector);
+    if (it == connectors_.end()) return Error::with_status(404, "Unknown connector: " + connector);
+    config = it->second->config;
+    paused = it->second->status.get().state == State::Paused;
+    old = std::move(it->second);
+    connectors_.erase(it);
+  }
+  if (auto s = old->handle->stop(); !s.is_ok()) log::warn(connector, "connector stop failed: ", s.message());
+  old.reset();
+  auto st = start_connector(connector, config);
+  if (st && paused) set_paused(connector, true);
+  return st;
+}
+
+void Worker::set_paused(const std::string& connector, bool paused) {
+  std::lock_guard lock(mu_);
+  if (auto it = connectors_.find(connector); it != connectors_.end()) {
+    auto cur = it->second->status.get().state;
+    if (cur != State::Failed) it->second->status.set(paused ? State::Paused : State::Running);
+  }
+  if (auto it = tasks_.find(connector); it != tasks_.end())
+    for (auto& r : it->second) r->set_paused(paused);
+}
+
+std::vector<std::string> Worker::topics(const std::string& connector) const {
+  std::lock_guard lock(mu_);
+  auto it = topics_.find(connector);
+  return it == topics_.end() ? std::vector<std::string>{} : it->second->list();
+}
+
+void Worker::reset_topics(const std::string& connector) {
+  std::lock_guard lock(mu_);
+  if (auto it = topics_.find(connector); it != topics_.end()) it->second->clear();
+}
+
+bool Worker::has_connector(const std::string& connector) const {
+  std::lock_guard lock(mu_);
+  return connectors_.count(connector) > 0;
 }
 
 void Worker::stop_tasks(const std::string& connector) {

@@ -30,16 +30,22 @@ class Worker {
 
   const WorkerConfig& config() const { return config_; }
 
-  // Checks the connector config Connect's way (name, connector.class, tasks.max, converters)
-  // plus the connector's own ConfigDef; the returned error lists every problem.
-  Status validate_connector(const std::string& name, const api::Config& config) const;
-
   // `config` has config-provider references already resolved.
   Status start_connector(const std::string& name, const api::Config& config);
   Result<std::vector<api::Config>> task_configs(const std::string& name);
   Status start_task(const TaskId& id, const api::Config& connector_config,
-                    const api::Config& task_config);
+                    const api::Config& task_config, bool paused = false);
+  void stop_task(const TaskId& id);
   void stop_tasks(const std::string& connector);
+  // Restarts the Connector instance only (its tasks keep running).
+  Status restart_connector_instance(const std::string& connector);
+  // PAUSED: the connector reports PAUSED and its tasks stop polling.
+  void set_paused(const std::string& connector, bool paused);
+  std::vector<std::string> topics(const std::string& connector) const;
+  void reset_topics(const std::string& connector);
+  bool has_connector(const std::string& connector) const;
+  const plugin_host::Registry& registry() const { return registry_; }
+  storage::OffsetBackingStore& offsets() { return offsets_; }
   void stop_connector(const std::string& connector);
   void stop_all();
 
@@ -60,6 +66,8 @@ class Worker {
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<ConnectorRun>> connectors_;
   std::map<std::string, std::vector<std::unique_ptr<SourceTaskRunner>>> tasks_;
+  // Outlives the connector's tasks: topic tracking survives restarts, as in Connect.
+  std::map<std::string, std::shared_ptr<TopicSet>> topics_;
 };
 
 }  // namespace sluice::worker
