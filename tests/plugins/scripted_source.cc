@@ -6,6 +6,9 @@
 //   retriable.after   throw a RetriableError from poll() after this many records, once
 //   stall.ms          sleep this long inside every poll() (a slow or stuck source)
 //   records           stop producing after this many records (-1: never)
+//   fail.task         apply fail.on.start/throw.after only to this task id (-1: every task)
+//
+// tasks.max tasks, each with its own source partition {"source":"scripted","task":N}.
 //
 // Records: key = seqno as a string, value = "record-<seqno>"; partition {"source":"scripted"},
 // offset {"position": seqno}.
@@ -24,13 +27,18 @@ class ScriptedTask : public SourceTask {
  public:
   std::string version() const override { return "test"; }
   void start(const Config& c) override {
-    if (config_value::get_bool(c, "fail.on.start", false)) throw std::runtime_error("scripted failure in start()");
+    int64_t task = config_value::get_long(c, "task.id", 0);
+    int64_t fail_task = config_value::get_long(c, "fail.task", -1);
+    bool targeted = fail_task < 0 || fail_task == task;
+    if (targeted && config_value::get_bool(c, "fail.on.start", false))
+      throw std::runtime_error("scripted failure in start()");
     topic_ = config_value::get_string(c, "topic", "scripted");
-    throw_after_ = config_value::get_long(c, "throw.after", -1);
+    throw_after_ = targeted ? config_value::get_long(c, "throw.after", -1) : -1;
     retriable_after_ = config_value::get_long(c, "retriable.after", -1);
     stall_ms_ = config_value::get_long(c, "stall.ms", 0);
     limit_ = config_value::get_long(c, "records", -1);
-    partition_ = std::make_shared<const OffsetMap>(OffsetMap{{"source", Value::string("scripted")}});
+    partition_ = std::make_shared<const OffsetMap>(
+        OffsetMap{{"source", Value::string("scripted")}, {"task", Value::int64(task)}});
     if (context_)
       if (auto off = context_->offset_storage_reader().offset(*partition_))
         for (auto& [k, v] : *off)
@@ -82,7 +90,15 @@ class ScriptedConnector : public SourceConnector {
  public:
   std::string version() const override { return "test"; }
   void start(const Config& c) override { config_ = c; }
-  std::vector<Config> task_configs(int) override { return {config_}; }
+  std::vector<Config> task_configs(int max_tasks) override {
+    std::vector<Config> out;
+    for (int i = 0; i < max_tasks; ++i) {
+      Config c = config_;
+      c["task.id"] = std::to_string(i);
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
   std::unique_ptr<SourceTask> create_task() override { return std::make_unique<ScriptedTask>(); }
   void stop() override {}
   ConfigDef config_def() const override { return {}; }
