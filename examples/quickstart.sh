@@ -36,6 +36,7 @@ echo "== a sample of what lands in topic 'verifiable', in a few seconds:"
 
 echo "== running: sluice standalone worker.properties examples/standalone/verifiable-source.properties"
 echo "   (progress every 10 s; press Ctrl-C to stop)"
+echo "   from another terminal: curl -s localhost:8083/connectors/verifiable-source/status"
 # The worker handles SIGINT itself: a graceful stop with a final offset flush.
 trap ':' INT
 "$sluice" standalone "$work/worker.properties" examples/standalone/verifiable-source.properties || true

@@ -58,7 +58,8 @@ def run_sluice(sluice, records, work):
                     "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
                     "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
                     "key.converter.schemas.enable=false\nvalue.converter.schemas.enable=false\n"
-                    f"offset.storage.file.filename={work}/offsets\n")
+                    f"offset.storage.file.filename={work}/offsets\n"
+                    "listeners=http://127.0.0.1:0\n")
         conn = os.path.join(work, "bench.properties")
         with open(conn, "w") as f:
             f.write("name=bench\nconnector.class=VerifiableSource\ntasks.max=1\ntopic=bench\n"

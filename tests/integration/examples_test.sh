@@ -9,6 +9,7 @@ start_dev_kafka verifiable:1
 sed -e "s|^bootstrap.servers=.*|bootstrap.servers=$BOOTSTRAP|" \
     -e "s|^offset.storage.file.filename=.*|offset.storage.file.filename=$WORK/offsets|" \
     "$EXAMPLES/standalone/worker.properties" >"$WORK/worker.properties"
+echo "listeners=http://127.0.0.1:0" >>"$WORK/worker.properties"  # tests may run side by side
 
 for form in properties json; do
   before=$(count_records verifiable)

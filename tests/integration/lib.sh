@@ -46,6 +46,7 @@ value.converter.schemas.enable=false
 offset.storage.file.filename=$WORK/offsets
 offset.flush.interval.ms=${FLUSH_MS:-500}
 request.timeout.ms=5000
+listeners=http://127.0.0.1:0
 PROPS
 }
 
