@@ -77,20 +77,34 @@ int64_t wrapping_integer(std::string_view t) {
   return static_cast<int64_t>(neg ? ~u + 1 : u);
 }
 
+// Java reads JSON numbers through BigDecimal, which has no negative zero: "-0.0" reads as 0.0
+// (but "-1e-400", a negative number too small for a double, as -0.0).
+bool is_zero_literal(std::string_view t) {
+  for (char c : t) {
+    if (c == 'e' || c == 'E') break;
+    if (c >= '1' && c <= '9') return false;
+  }
+  return true;
+}
+
 double parse_double(std::string_view t) {
   double d = 0;
   auto r = std::from_chars(t.data(), t.data() + t.size(), d);
-  if (r.ec == std::errc()) return d;
-  std::string copy(t);  // out of range: strtod gives +-HUGE_VAL or the underflowed value
-  return std::strtod(copy.c_str(), nullptr);
+  if (r.ec != std::errc()) {
+    std::string copy(t);  // out of range: strtod gives +-HUGE_VAL or the underflowed value
+    d = std::strtod(copy.c_str(), nullptr);
+  }
+  return d == 0 && is_zero_literal(t) ? 0.0 : d;
 }
 
 float parse_float(std::string_view t) {
   float f = 0;
   auto r = std::from_chars(t.data(), t.data() + t.size(), f);
-  if (r.ec == std::errc()) return f;
-  std::string copy(t);
-  return std::strtof(copy.c_str(), nullptr);
+  if (r.ec != std::errc()) {
+    std::string copy(t);
+    f = std::strtof(copy.c_str(), nullptr);
+  }
+  return f == 0 && is_zero_literal(t) ? 0.0f : f;
 }
 
 // Java's intValue()/longValue() of a JSON number node: exact for integers (low bits kept),

@@ -4,18 +4,25 @@
 //
 // With schemas.enable (the default) every message is the envelope
 // {"schema":<schema>,"payload":<value>}; without it only the payload. Output is compact JSON
-// with Jackson's escaping; float64/float32 are printed as Java's Double/Float.toString (NaN and
+// with Jackson 2.16's escaping (characters beyond the BMP as two escaped UTF-16 surrogates,
+// "\uD83D\uDE00"); float64/float32 are printed as Java's Double/Float.toString (NaN and
 // the infinities as the JSON strings "NaN", "Infinity", "-Infinity", as Jackson quotes them).
 // Decimal payloads are base64 of the minimal unscaled two's complement bytes (BASE64) or a JSON
 // number in java.math.BigDecimal.toString() form (NUMERIC): 2.22, -0.05, 0.00, 100 at scale 0,
 // but 5E-8 for 5 at scale 8 and 1E+3 for a negative scale, exactly as Java prints them.
 //
-// Reading differs from Java where Java silently invents data, and for input it cannot hold:
+// Reading follows Java's Jackson tree, which holds numbers as BigDecimal/BigInteger: numbers
+// beyond double's range read as +-Infinity (or wrap, for integers), and a zero reads as 0.0 even
+// when written "-0.0" (a negative number that underflows stays -0.0).
+// tests/golden/json_to_connect.tsv holds what Java reads; it differs from Java where Java
+// silently invents data, and for input it cannot hold:
 //  - a JSON value of the wrong kind for its schema (a string for an int32, a number for a
 //    string, ...) is an error; Jackson's accessors would give 0, false or null;
 //  - "NaN", "Infinity" and "-Infinity" strings read as float32/float64 (Java reads 0.0);
-//  - a NUMERIC decimal with more non-zero fractional digits than the schema's scale is an error
-//    (Java keeps it at its own scale, which it then cannot write back);
+//  - a NUMERIC decimal is held at its schema's scale: 2.2, 1.5E3 or -5 at scale 2 read as
+//    2.20, 1500.00 and -5.00; one with more non-zero fractional digits than the scale is an
+//    error (Java keeps each at the literal's own scale, which Decimal.fromLogical then refuses
+//    when the value is written with decimal.format=BASE64);
 //  - content after the JSON value is an error (Jackson's readTree ignores it);
 //  - like Jackson 2.15+, nesting beyond 1000 levels and numbers over 1000 characters are
 //    errors; an unpaired \uDC00-style escape becomes U+FFFD (UTF-8 cannot hold it).

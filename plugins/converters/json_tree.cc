@@ -4,6 +4,9 @@
 #include <rapidjson/reader.h>
 
 #include <cstring>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "plugins/converters/text_format.h"
 
@@ -139,6 +142,23 @@ constexpr unsigned kParseFlags = rapidjson::kParseInsituFlag | rapidjson::kParse
 JsonTree::JsonTree() : reader_(std::make_unique<rapidjson::Reader>()) {}
 JsonTree::~JsonTree() = default;
 
+// RapidJSON refuses numbers beyond double's range ("1e400", "0e400", integers of over 308
+// digits) that Jackson reads as BigDecimal/BigInteger. Such a number is parsed as a placeholder of
+// the same length ("0.000") and its own text put back afterwards, so the tree holds its exact
+// digits like any other number.
+namespace {
+constexpr size_t kMaxOutOfRangeNumbers = 64;
+
+size_t number_length(const char* data, size_t size, size_t at) {
+  size_t end = at;
+  auto in_number = [](char c) {
+    return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+  };
+  while (end < size && in_number(data[end])) ++end;
+  return end - at;
+}
+}  // namespace
+
 void JsonTree::parse(const char* data, size_t size) {
   nodes_.clear();
   open_.clear();
@@ -149,25 +169,56 @@ void JsonTree::parse(const char* data, size_t size) {
     ++first;
   if (first == size) return;  // no content: Jackson's MissingNode
 
-  buf_.assign(data, size);
-  rapidjson::InsituStringStream is(buf_.data());
-  TreeBuilder builder{*this, &is};
-  rapidjson::ParseResult r = reader_->Parse<kParseFlags>(is, builder);
-  if (!r) {
-    nodes_.clear();
-    if (builder.fail == TreeBuilder::Fail::Depth)
-      fail_parse("nesting depth exceeds the maximum allowed (" + std::to_string(kMaxDepth) + ")",
-                 r.Offset());
-    if (builder.fail == TreeBuilder::Fail::NumberLength)
-      fail_parse("number length exceeds the maximum allowed (" +
-                     std::to_string(kMaxNumberLength) + ")",
-                 r.Offset());
-    fail_parse(rapidjson::GetParseError_En(r.Code()), r.Offset());
+  std::vector<std::pair<size_t, size_t>> out_of_range;  // offset, length
+  for (;;) {
+    buf_.assign(data, size);
+    for (auto [at, len] : out_of_range) {
+      buf_[at] = '0';
+      buf_[at + 1] = '.';
+      std::memset(&buf_[at + 2], '0', len - 2);
+    }
+    rapidjson::InsituStringStream is(buf_.data());
+    TreeBuilder builder{*this, &is};
+    rapidjson::ParseResult r = reader_->Parse<kParseFlags>(is, builder);
+    if (!r) {
+      nodes_.clear();
+      open_.clear();
+      if (builder.fail == TreeBuilder::Fail::Depth)
+        fail_parse("nesting depth exceeds the maximum allowed (" + std::to_string(kMaxDepth) + ")",
+                   r.Offset());
+      if (builder.fail == TreeBuilder::Fail::NumberLength)
+        fail_parse("number length exceeds the maximum allowed (" +
+                       std::to_string(kMaxNumberLength) + ")",
+                   r.Offset());
+      if (r.Code() == rapidjson::kParseErrorNumberTooBig &&
+          out_of_range.size() < kMaxOutOfRangeNumbers) {
+        size_t len = number_length(data, size, r.Offset());
+        if (len > kMaxNumberLength)
+          fail_parse("number length exceeds the maximum allowed (" +
+                         std::to_string(kMaxNumberLength) + ")",
+                     r.Offset());
+        if (len >= 3) {  // always: the shortest such number is "1e309"
+          out_of_range.emplace_back(r.Offset(), len);
+          continue;
+        }
+      }
+      fail_parse(rapidjson::GetParseError_En(r.Code()), r.Offset());
+    }
+    // RapidJSON stops at a NUL byte; anything after the document but a NUL is an error above.
+    if (is.Tell() != size) {
+      nodes_.clear();
+      fail_parse("Invalid NUL character in the input.", is.Tell());
+    }
+    break;
   }
-  // RapidJSON stops at a NUL byte; anything after the document but a NUL is an error above.
-  if (is.Tell() != size) {
-    nodes_.clear();
-    fail_parse("Invalid NUL character in the input.", is.Tell());
+  // Numbers are kept in place in the in-situ buffer: put the real digits back.
+  for (auto [at, len] : out_of_range) {
+    std::memcpy(&buf_[at], data + at, len);
+    for (JsonNode& n : nodes_) {
+      if (n.type != JsonNode::Number || n.text != buf_.data() + at) continue;
+      std::string_view text(n.text, n.len);
+      n.integral = text.find_first_of(".eE") == std::string_view::npos;
+    }
   }
 }
 

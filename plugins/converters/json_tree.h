@@ -49,7 +49,9 @@ class JsonTree {
   static constexpr size_t kMaxNumberLength = 1000;  // as Jackson's default number length limit
 
   // Parses `size` bytes. Throws DataException with RapidJSON's message and the byte offset on
-  // malformed input. Empty or all-whitespace input parses as "missing" (no root).
+  // malformed input. Empty or all-whitespace input parses as "missing" (no root). Numbers
+  // beyond double's range ("1e400"), which RapidJSON refuses and Jackson reads, are kept like
+  // any other (at most 64 of them per message; more is an error).
   void parse(const char* data, size_t size);
 
   bool missing() const { return nodes_.empty(); }

@@ -122,10 +122,12 @@ void append_int(std::string& out, int64_t v) {
 // ---- JSON strings --------------------------------------------------------------------------
 
 namespace {
-// 0: copy as is; 'u': \u00XX; any other: backslash + that character.
+// 0: copy as is; 'u': \u00XX; 'S': the lead byte of a 4-byte UTF-8 sequence (a character
+// beyond the BMP); any other: backslash + that character.
 constexpr auto kEscapes = [] {
   std::array<char, 256> t{};
   for (int i = 0; i < 0x20; ++i) t[i] = 'u';
+  for (int i = 0xF0; i <= 0xF4; ++i) t[i] = 'S';
   t['\b'] = 'b';
   t['\t'] = 't';
   t['\n'] = 'n';
@@ -146,6 +148,28 @@ void append_json_string(std::string& out, std::string_view s) {
   for (; p < end; ++p) {
     char esc = kEscapes[static_cast<unsigned char>(*p)];
     if (esc == 0) continue;
+    if (esc == 'S') {
+      // Jackson (before 2.18's COMBINE_UNICODE_SURROGATES_IN_UTF8) writes a character beyond
+      // the BMP as its two UTF-16 surrogates, each escaped: U+1F600 -> \uD83D\uDE00. Invalid
+      // UTF-8 is copied as is.
+      auto cont = [&](int i) { return (static_cast<unsigned char>(p[i]) & 0xC0) == 0x80; };
+      if (end - p < 4 || !cont(1) || !cont(2) || !cont(3)) continue;
+      uint32_t cp = (uint32_t{static_cast<unsigned char>(p[0])} & 0x07) << 18 |
+                    (uint32_t{static_cast<unsigned char>(p[1])} & 0x3F) << 12 |
+                    (uint32_t{static_cast<unsigned char>(p[2])} & 0x3F) << 6 |
+                    (uint32_t{static_cast<unsigned char>(p[3])} & 0x3F);
+      if (cp < 0x10000 || cp > 0x10FFFF) continue;
+      out.append(run, p);
+      cp -= 0x10000;
+      for (uint32_t unit : {0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF)}) {
+        char seq[6] = {'\\', 'u', kUpperHex[unit >> 12], kUpperHex[(unit >> 8) & 15],
+                       kUpperHex[(unit >> 4) & 15], kUpperHex[unit & 15]};
+        out.append(seq, 6);
+      }
+      p += 3;
+      run = p + 1;
+      continue;
+    }
     out.append(run, p);
     char seq[6] = {'\\', esc, 0, 0, 0, 0};
     if (esc == 'u') {

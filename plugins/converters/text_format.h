@@ -34,7 +34,9 @@ void append_int(std::string& out, int64_t v);
 // ---- JSON strings, as Jackson writes them --------------------------------------------------
 
 // Appends `s` quoted: escapes '"', '\\' and control characters below 0x20 (\b \t \n \f \r, the
-// rest as \u00XX with upper-case hex, as Jackson does); never '/', DEL or non-ASCII.
+// rest as \u00XX with upper-case hex, as Jackson does); never '/', DEL or other non-ASCII, except
+// characters beyond the BMP (4-byte UTF-8), which Jackson 2.16 writes as two escaped UTF-16
+// surrogates: U+1F600 -> \uD83D\uDE00.
 void append_json_string(std::string& out, std::string_view s);
 
 // ---- Base64 (standard alphabet, padded; what Jackson and java.util.Base64 use) -------------

@@ -333,8 +333,23 @@ TEST_CASE("JsonConverter: schemaless values", "[converters][json]") {
                                {Value::string("b"), Value::float64(1.5)},
                                {Value::string("c"), Value::array({Value::boolean(true), Value(), Value::string("x")})},
                                {Value::string("d"), Value::map({{Value::string("e"), Value::int64(12345678901234)}})},
-                               {Value::string("f"), Value::float64(-0.0)},
+                               {Value::string("f"), Value::float64(0.0)},
                                {Value::string("g"), Value::float64(100.0)}}));
+  // Java reads numbers as BigDecimal, which has no negative zero: "-0.0" is 0.0.
+  CHECK_FALSE(std::signbit(r.value.as_map()[4].second.as_float64()));
+  CHECK(std::signbit(read(*plain, "-1e-400").value.as_float64()));
+  // Numbers beyond double's range (RapidJSON refuses them, Jackson does not), each kept exactly.
+  r = read(*plain, R"({"big":[1e400,-2.5E999,0e500],"n":1)" + std::string(400, '0') +
+                       R"(,"after":"x"})");
+  const Map& m = r.value.as_map();
+  CHECK(m[0].second == Value::array({Value::float64(HUGE_VAL), Value::float64(-HUGE_VAL),
+                                     Value::float64(0.0)}));
+  CHECK(m[1].second == Value::int64(0));  // 10^400 wraps to its low 64 bits, as longValue()
+  CHECK(m[2].second == Value::string("x"));
+  auto dec0 = make(true);
+  auto big = read(*dec0, R"({"schema":{"type":"bytes","optional":false,"name":"org.apache.kafka.connect.data.Decimal","version":1,"parameters":{"scale":"0"}},"payload":1)" +
+                             std::string(320, '0') + "}");
+  CHECK(big.value.as_bytes().size() == 134);  // 10^320 needs 1064 bits and a sign bit
   CHECK(read(*plain, "\"text\"").value == Value::string("text"));
   // Escapes decode to UTF-8; a lone surrogate, which UTF-8 cannot hold, becomes U+FFFD.
   CHECK(read(*plain, R"("\u00e9\ud83d\ude00\u0000")").value ==

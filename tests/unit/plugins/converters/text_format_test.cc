@@ -84,6 +84,15 @@ TEST_CASE("Jackson string escaping", "[converters][format]") {
   s.clear();
   append_json_string(s, std::string("\0", 1));
   CHECK(s == "\"\\u0000\"");
+
+  // Beyond the BMP: two escaped UTF-16 surrogates, as Jackson 2.16 writes them.
+  s.clear();
+  append_json_string(s, "a\U0001F600b\U0010FFFF\U00010000");
+  CHECK(s == "\"a\\uD83D\\uDE00b\\uDBFF\\uDFFF\\uD800\\uDC00\"");
+  // Invalid or truncated 4-byte sequences are copied as they are.
+  s.clear();
+  append_json_string(s, std::string("\xF0\x9F\x98x\xF4\x90\x80\x80\xF0\x9F", 10));
+  CHECK(s == std::string("\"\xF0\x9F\x98x\xF4\x90\x80\x80\xF0\x9F\"", 12));
 }
 
 TEST_CASE("base64", "[converters][format]") {
