@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "plugins/converters/builtin.h"
+#include "rest/server.h"
 #include "runtime/app/connector_file.h"
 #include "runtime/app/signals.h"
 #include "runtime/common/log.h"
@@ -137,6 +138,12 @@ int run_standalone(int argc, char** argv) {
   options.kafka_cluster_id = *cluster_id;
   herder::StandaloneHerder herder(worker, std::move(loaded->providers), options);
   herder_ptr = &herder;
+  auto rest_config = rest::RestConfig::from_worker(loaded->config.raw);
+  if (!rest_config) return fail(rest_config.error().message);
+  auto server = rest::RestServer::start(*rest_config, herder);
+  if (!server) return fail(server.error().message);
+  herder.set_worker_id((*server)->worker_id());
+  log::info("worker", "REST API at ", (*server)->advertised_url());
   if (auto st = herder.restore(); !st) return fail(st.error().message);
   log::info("worker", "standalone worker started; bootstrap.servers=", loaded->config.bootstrap_servers,
             ", offsets in ", loaded->config.offset_storage_file);
@@ -151,6 +158,7 @@ int run_standalone(int argc, char** argv) {
       break;
     }
   }
+  herder.set_ready();
   auto next_progress = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (rc == 0) {
     int sig = wait_stop_signal(std::chrono::milliseconds(500));
@@ -165,6 +173,7 @@ int run_standalone(int argc, char** argv) {
     }
   }
   exit_on_second_signal();
+  (*server)->stop();
   log_progress(herder, worker);
   herder.stop();
   log::info("worker", "stopped");

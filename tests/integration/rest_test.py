@@ -140,11 +140,14 @@ def put_and_patch(rest):
     code, headers, body = rest.request("PUT", "/connectors/w/config", cfg)
     assert code == 201 and "Location" in headers, (code, body)
     expect(rest.request("PUT", "/connectors/w/config", dict(cfg, throughput="60")), 200)
-    got = expect(rest.request("PATCH", "/connectors/w/config", {"throughput": "70", "topic": None,
-                                                                  "extra.key": "x"}), 200)
-    assert got["config"]["throughput"] == "70" and "topic" not in got["config"], got
-    # Without a topic the connector is invalid now: PATCH it back.
-    expect(rest.request("PATCH", "/connectors/w/config", {"topic": "verifiable2"}), 200)
+    got = expect(rest.request("PATCH", "/connectors/w/config", {"throughput": "70", "extra.key": "x"}), 200)
+    assert got["config"]["throughput"] == "70" and got["config"]["extra.key"] == "x", got
+    got = expect(rest.request("PATCH", "/connectors/w/config", {"extra.key": None}), 200)
+    assert "extra.key" not in got["config"] and got["config"]["topic"] == "verifiable2", got
+    # Removing a required key makes the config invalid: 400, and the stored config stays.
+    code, _, body = rest.request("PATCH", "/connectors/w/config", {"topic": None})
+    assert code == 400 and '"topic"' in body["message"], (code, body)
+    assert expect(rest.get("/connectors/w/config"), 200)["topic"] == "verifiable2"
     expect(rest.request("PATCH", "/connectors/nope/config", {"a": "b"}), 404)
     expect(rest.request("DELETE", "/connectors/w"), 204)
 
