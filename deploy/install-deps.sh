@@ -10,7 +10,7 @@ packages=(
 )
 # What only the tests need: the reference JVM peers (Kafka, Connect) come from Maven Central.
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(openjdk-17-jdk-headless maven openssl)
+  packages+=(openjdk-17-jdk-headless maven openssl wrk)
 fi
 
 missing=()
