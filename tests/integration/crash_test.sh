@@ -6,7 +6,7 @@ SLUICE=$1
 KILLS=${KILLS:-3}
 source "$(dirname "$0")/lib.sh"
 
-start_dev_kafka verifiable:4
+start_kafka verifiable:4
 FLUSH_MS=300 write_worker "$WORK/worker.properties"
 cat >"$WORK/source.properties" <<PROPS
 name=verifiable

@@ -4,7 +4,7 @@
 SLUICE=$1
 source "$(dirname "$0")/lib.sh"
 
-start_dev_kafka verifiable:1
+start_kafka verifiable:1
 write_worker "$WORK/worker.properties"
 cat >"$WORK/source.properties" <<PROPS
 name=verifiable
