@@ -74,11 +74,9 @@ Result<LoadedWorker> load_worker(const std::string& path, bool standalone) {
 
 // Connect's first step too: talk to the cluster with the worker's own client settings.
 Result<std::string> check_cluster(const worker::WorkerConfig& cfg) {
-  kafka::JavaProps common;
-  for (auto& [k, v] : cfg.raw)
-    if (kafka::is_common_client_key(k)) common[k] = v;
-  common["bootstrap.servers"] = cfg.bootstrap_servers;
-  auto props = kafka::translate_common(common, "");
+  kafka::JavaProps top = cfg.raw;
+  top["bootstrap.servers"] = cfg.bootstrap_servers;
+  auto props = kafka::common_client_settings(top);
   if (!props) return props.error();
   auto id = kafka::describe_cluster(*props, static_cast<int>(cfg.request_timeout_ms));
   if (!id) return id.error();

@@ -186,6 +186,13 @@ bool is_common_client_key(const std::string& k) {
          k.rfind("sasl.", 0) == 0;
 }
 
+Result<RdProps> common_client_settings(const JavaProps& top_level) {
+  JavaProps common;
+  for (auto& [k, v] : top_level)
+    if (is_common_client_key(k)) common[k] = v;
+  return translate_common(common, "");
+}
+
 Result<RdProps> translate_producer(const JavaProps& java, const std::string& origin) {
   RdProps out;
   if (auto st = translate_into(java, origin, true, out); !st) return st.error();

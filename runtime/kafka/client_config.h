@@ -20,6 +20,10 @@ using RdProps = std::vector<std::pair<std::string, std::string>>;
 // (bootstrap.servers, security.protocol, sasl.*, ssl.*, ...).
 bool is_common_client_key(const std::string& java_key);
 
+// The settings every client shares, picked from a worker's (or connector's) top-level keys
+// and translated: what Connect applies to all its clients.
+Result<RdProps> common_client_settings(const JavaProps& top_level);
+
 // Translates Java producer settings. `origin` names where they came from for error messages
 // (e.g. "producer." or "producer.override.").
 Result<RdProps> translate_producer(const JavaProps& java, const std::string& origin);

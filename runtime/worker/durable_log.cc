@@ -109,10 +109,7 @@ class KafkaLog : public api::DurableLog {
 
 std::unique_ptr<api::DurableLog> open_kafka_log(const std::string& topic, const api::Config& settings,
                                                 std::string& error) {
-  kafka::JavaProps common;
-  for (auto& [k, v] : settings)
-    if (kafka::is_common_client_key(k)) common[k] = v;
-  auto base = kafka::translate_common(common, "");
+  auto base = kafka::common_client_settings(settings);
   auto prod = kafka::translate_producer(with_prefix(settings, "producer."), "producer.");
   auto cons = kafka::translate_common(with_prefix(settings, "consumer."), "consumer.");
   for (const Status& st : {base ? Status() : Status(base.error()), prod ? Status() : Status(prod.error()),

@@ -118,11 +118,9 @@ Result<kafka::RdProps> Worker::producer_props(const TaskId& id, const api::Confi
       {"queue.buffering.max.kbytes", "32768"},  // Java's buffer.memory default
       {"client.id", "connector-producer-" + id.str()},
   };
-  kafka::JavaProps common;
-  for (auto& [k, v] : config_.raw)
-    if (kafka::is_common_client_key(k)) common[k] = v;
-  common["bootstrap.servers"] = config_.bootstrap_servers;
-  auto base = kafka::translate_common(common, "");
+  kafka::JavaProps top = config_.raw;
+  top["bootstrap.servers"] = config_.bootstrap_servers;
+  auto base = kafka::common_client_settings(top);
   if (!base) return base.error();
   props.insert(props.end(), base->begin(), base->end());
   for (auto [prefix, source] : {std::pair{"producer.", &config_.raw}, std::pair{"producer.override.", &cc}}) {
