@@ -170,7 +170,9 @@ void config_key(Json& j, const api::ConfigKey& k) {
 
 // ---- decoding helpers ----
 
-Error bad_request(std::string msg) { return Error::with_status(400, std::move(msg)); }
+// A body Jackson cannot read into Connect's entity (not JSON, the wrong JSON types, unknown
+// fields): no Connect exception, so Connect's exception mapper answers 500.
+Error unreadable(std::string msg) { return Error::with_status(500, std::move(msg)); }
 
 // Deepest nesting of arrays/objects, strings skipped.
 int nesting_depth(std::string_view s) {
@@ -195,16 +197,16 @@ int nesting_depth(std::string_view s) {
 template <unsigned Flags>
 Result<rapidjson::Document> parse_document(std::string_view body) {
   if (nesting_depth(body) > kMaxDepth)
-    return bad_request("Unparsable JSON body: nesting deeper than " + std::to_string(kMaxDepth) +
-                       " levels");
+    return unreadable("Unparsable JSON body: nesting deeper than " + std::to_string(kMaxDepth) +
+                      " levels");
   rapidjson::Document doc;
   constexpr unsigned kFlags = Flags | rapidjson::kParseIterativeFlag |
                               rapidjson::kParseValidateEncodingFlag;
   doc.Parse<kFlags>(body.data(), body.size());
   if (doc.HasParseError())
-    return bad_request(std::string("Unparsable JSON body: ") +
-                       rapidjson::GetParseError_En(doc.GetParseError()) + " (at offset " +
-                       std::to_string(doc.GetErrorOffset()) + ")");
+    return unreadable(std::string("Unparsable JSON body: ") +
+                      rapidjson::GetParseError_En(doc.GetParseError()) + " (at offset " +
+                      std::to_string(doc.GetErrorOffset()) + ")");
   return doc;
 }
 
@@ -237,14 +239,14 @@ Result<std::optional<std::string>> scalar_string(const rapidjson::Value& v, std:
     v.Accept(w);
     return std::optional<std::string>(std::string(b.GetString(), b.GetSize()));
   }
-  return bad_request("Cannot read the request body: " + std::string(what) +
-                     " must be a string, got " + kind(v));
+  return unreadable("Cannot read the request body: " + std::string(what) +
+                    " must be a string, got " + kind(v));
 }
 
 Result<ConfigBody> config_from(const rapidjson::Value& v) {
   if (!v.IsObject())
-    return bad_request(std::string("Cannot read the request body: expected a JSON object of "
-                                   "configuration keys and values, got ") + kind(v));
+    return unreadable(std::string("Cannot read the request body: expected a JSON object of "
+                                  "configuration keys and values, got ") + kind(v));
   ConfigBody out;
   for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
     std::string key = as_string(it->name);
@@ -263,8 +265,8 @@ Result<ConfigBody> config_from(const rapidjson::Value& v) {
 }
 
 Error unknown_field(const std::string& field, const char* known) {
-  return bad_request("Cannot read the request body: unrecognized field \"" + field +
-                     "\" (known fields: " + known + ")");
+  return unreadable("Cannot read the request body: unrecognized field \"" + field +
+                    "\" (known fields: " + known + ")");
 }
 
 std::string compact_value(const rapidjson::Value& v) {
@@ -497,8 +499,8 @@ Result<CreateRequest> parse_create_request(std::string_view body) {
   auto doc = parse_document<rapidjson::kParseNumbersAsStringsFlag>(body);
   if (!doc) return doc.error();
   if (!doc->IsObject())
-    return bad_request(std::string("Cannot read the request body: expected a JSON object, got ") +
-                       kind(*doc));
+    return unreadable(std::string("Cannot read the request body: expected a JSON object, got ") +
+                      kind(*doc));
   CreateRequest out;
   for (auto it = doc->MemberBegin(); it != doc->MemberEnd(); ++it) {
     std::string field = as_string(it->name);
@@ -528,8 +530,8 @@ Result<CreateRequest> parse_create_request(std::string_view body) {
       else if (upper == "PAUSED") out.initial_state = herder::InitialState::Paused;
       else if (upper == "STOPPED") out.initial_state = herder::InitialState::Stopped;
       else
-        return bad_request("Cannot read the request body: invalid initial_state '" + **s +
-                           "', expected RUNNING, PAUSED or STOPPED");
+        return unreadable("Cannot read the request body: invalid initial_state '" + **s +
+                          "', expected RUNNING, PAUSED or STOPPED");
     } else {
       return unknown_field(field, "\"name\", \"config\", \"initial_state\"");
     }
@@ -541,8 +543,8 @@ Result<std::vector<herder::PartitionOffset>> parse_offsets(std::string_view body
   auto doc = parse_document<0>(body);
   if (!doc) return doc.error();
   if (!doc->IsObject())
-    return bad_request(std::string("Cannot read the request body: expected a JSON object, got ") +
-                       kind(*doc));
+    return unreadable(std::string("Cannot read the request body: expected a JSON object, got ") +
+                      kind(*doc));
   std::vector<herder::PartitionOffset> out;
   for (auto it = doc->MemberBegin(); it != doc->MemberEnd(); ++it) {
     std::string field = as_string(it->name);
@@ -551,12 +553,12 @@ Result<std::vector<herder::PartitionOffset>> parse_offsets(std::string_view body
     out.clear();
     if (list.IsNull()) continue;
     if (!list.IsArray())
-      return bad_request(std::string("Cannot read the request body: \"offsets\" must be an array, got ") +
-                         kind(list));
+      return unreadable(std::string("Cannot read the request body: \"offsets\" must be an array, got ") +
+                        kind(list));
     for (const auto& entry : list.GetArray()) {
       if (!entry.IsObject())
-        return bad_request(std::string("Cannot read the request body: each offsets entry must be "
-                                       "an object, got ") + kind(entry));
+        return unreadable(std::string("Cannot read the request body: each offsets entry must be "
+                                      "an object, got ") + kind(entry));
       herder::PartitionOffset po;
       bool has_partition = false;
       for (auto m = entry.MemberBegin(); m != entry.MemberEnd(); ++m) {
@@ -568,8 +570,8 @@ Result<std::vector<herder::PartitionOffset>> parse_offsets(std::string_view body
             continue;
           }
           if (!v.IsObject())
-            return bad_request(std::string("Cannot read the request body: \"partition\" must be "
-                                           "an object, got ") + kind(v));
+            return unreadable(std::string("Cannot read the request body: \"partition\" must be "
+                                          "an object, got ") + kind(v));
           po.partition_json = compact_value(v);
           has_partition = true;
         } else if (name == "offset") {
@@ -578,14 +580,14 @@ Result<std::vector<herder::PartitionOffset>> parse_offsets(std::string_view body
             continue;
           }
           if (!v.IsObject())
-            return bad_request(std::string("Cannot read the request body: \"offset\" must be an "
-                                           "object or null, got ") + kind(v));
+            return unreadable(std::string("Cannot read the request body: \"offset\" must be an "
+                                          "object or null, got ") + kind(v));
           po.offset_json = compact_value(v);
         } else {
           return unknown_field(name, "\"partition\", \"offset\"");
         }
       }
-      if (!has_partition) return bad_request("Partition objects cannot be null");
+      if (!has_partition) po.partition_json.clear();  // null: the herder decides, as in Connect
       out.push_back(std::move(po));
     }
   }

@@ -1,7 +1,8 @@
 #pragma once
 // Connect's REST entities as JSON: rendering (compact, fields in the order Java writes them)
-// and decoding of request bodies. Decoding errors carry status 400 and a message that names
-// what was wrong (for unparsable JSON: RapidJSON's reason and the byte offset).
+// and decoding of request bodies. Decoding errors carry status 500, as Connect answers when
+// Jackson cannot read a body, and a message that names what was wrong (for unparsable JSON:
+// RapidJSON's reason and the byte offset).
 
 #include <map>
 #include <optional>

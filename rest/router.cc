@@ -249,6 +249,18 @@ std::optional<Response> check_null_values(const ConfigBody& config) {
   return Response::error(400, msg);
 }
 
+constexpr const char* kBadRequestException = "org.apache.kafka.connect.runtime.rest.errors.BadRequestException";
+
+// The Java exception class Connect's herders throw for an error of this status.
+std::string java_exception_name(int status) {
+  switch (status) {
+    case 400: return kBadRequestException;
+    case 404: return "org.apache.kafka.connect.errors.NotFoundException";
+    case 409: return "org.apache.kafka.connect.errors.AlreadyExistsException";
+  }
+  return "org.apache.kafka.connect.errors.ConnectException";
+}
+
 // ConnectorPluginsResource: "FooConnector" and "Foo" name the same plugin type.
 std::string normalized_plugin_name(const std::string& name) {
   static const std::string kSuffix = "Connector";
@@ -451,7 +463,8 @@ Response Router::dispatch(const Request& req) {
       auto body = parse_create_request(req.body);
       if (!body) return from_error(body.error());
       std::string n = java_trim(body->name.value_or(""));
-      if (!body->config) return Response::error(400, "Connector config is missing from the request");
+      // Connect fails on the null config with a NullPointerException: a 500.
+      if (!body->config) return Response::error(500, "Connector config is missing from the request");
       ConfigBody& config = *body->config;
       if (auto bad = check_and_put_name(n, config)) return *bad;
       if (auto bad = check_connector_type(config)) return *bad;
@@ -576,9 +589,15 @@ Response Router::dispatch(const Request& req) {
           !ends_with(normalized_plugin_name(cls->second), normalized_plugin_name(name)))
         return Response::error(400, "Included connector type " + cls->second +
                                         " does not match request type " + name);
-      if (auto bad = check_connector_type(*body)) return *bad;
+      // Connect validates on its herder's executor and rethrows what failed wrapped in an
+      // ExecutionException: a 500 whose message is the Java exception's toString().
+      if (check_connector_type(*body))
+        return Response::error(500, std::string(kBadRequestException) + ": Connector config " +
+                                        java_map_string(body->values, body->null_keys) +
+                                        " contains no connector type");
       auto r = h.validate_connector_config(name, body->values);
-      if (!r) return from_error(r.error());
+      if (!r)
+        return Response::error(500, java_exception_name(r.error().status) + ": " + r.error().message);
       api::ConfigInfos infos = std::move(*r);
       for (auto& key : body->null_keys) {
         auto it = std::find_if(infos.configs.begin(), infos.configs.end(),

@@ -57,8 +57,8 @@ struct TaskConfig {
   Config config;
 };
 
-// One source partition's offset as JSON text: partition is a JSON object, offset a JSON
-// object or nullopt for null (delete).
+// One source partition's offset as JSON text: partition is a JSON object (empty text when a
+// request gave null or none), offset a JSON object or nullopt for null (delete).
 struct PartitionOffset {
   std::string partition_json;
   std::optional<std::string> offset_json;

@@ -1,6 +1,9 @@
 #include "runtime/herder/standalone_herder.h"
 
+#include <rapidjson/document.h>
+
 #include <algorithm>
+#include <optional>
 
 #include "runtime/common/log.h"
 #include "runtime/herder/connectors_file.h"
@@ -28,6 +31,20 @@ std::string java_map_string(const Config& c) {
 }
 
 const char* state_string(worker::State s) { return worker::state_name(s); }
+
+// Connect's OffsetUtils.validateFormat (a DataException: 500) for a partition or offset whose
+// field holds an object or an array.
+std::optional<std::string> non_primitive_field(const std::string& json) {
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  if (d.HasParseError() || !d.IsObject()) return std::nullopt;
+  for (auto it = d.MemberBegin(); it != d.MemberEnd(); ++it)
+    if (it->value.IsObject() || it->value.IsArray())
+      return "Offsets may only contain primitive types as values, but field " +
+             std::string(it->name.GetString(), it->name.GetStringLength()) + " contains " +
+             (it->value.IsObject() ? "MAP" : "ARRAY");
+  return std::nullopt;
+}
 
 // Connect's reverse transform: task config values that came from a provider reference in
 // the connector config get the reference back, so stored and shown configs hold no secrets.
@@ -86,9 +103,26 @@ ServerInfo StandaloneHerder::server_info() {
 
 // ---- configs ------------------------------------------------------------------------------
 
+// Connect's Plugins.connectorClass message for a class no plugin provides (Java lists each
+// plugin's PluginDesc; Sluice lists the class names).
+static std::optional<Error> unknown_connector_class(const plugin_host::Registry& registry,
+                                                    const std::string& cls) {
+  if (registry.find(SLUICE_SOURCE_CONNECTOR, cls)) return std::nullopt;
+  std::string avail;
+  for (auto& c : registry.components()) {
+    if (c.kind != SLUICE_SOURCE_CONNECTOR) continue;
+    if (c.class_name == cls || std::find(c.aliases.begin(), c.aliases.end(), cls) != c.aliases.end())
+      return std::nullopt;  // an ambiguous alias: the registry's own message says so
+    avail += (avail.empty() ? "" : ", ") + c.class_name;
+  }
+  return Error::fatal("Failed to find any class that implements Connector and which name matches " + cls +
+                      ", available connectors are: " + avail);
+}
+
 Result<api::ConfigInfos> StandaloneHerder::validate_locked(const Config& resolved) {
   const auto& registry = worker_.registry();
   std::string cls = get(resolved, "connector.class");
+  if (auto unknown = unknown_connector_class(registry, cls)) return *unknown;
   auto handle = registry.create_source_connector(cls);
   if (!handle) return handle.error();
   api::ConfigInfos infos = worker::connector_framework_def(registry).validate(cls, resolved);
@@ -294,6 +328,10 @@ Result<std::optional<ConnectorState>> StandaloneHerder::restart_connector(const 
                                                                           bool only_failed) {
   std::lock_guard lock(mu_);
   Entry* e = find(name);
+  // Connect's standalone herder: "Connector n not found" for a plain restart (its
+  // restartConnectorAndTasks says "Unknown connector: n").
+  if (!e && !include_tasks && !only_failed)
+    return Error::with_status(404, "Connector " + name + " not found");
   if (!e) return Error::with_status(404, "Unknown connector: " + name);
   auto restart_instance = [&]() -> Status {
     if (e->target == Target::Stopped) return {};
@@ -328,9 +366,11 @@ Result<std::optional<ConnectorState>> StandaloneHerder::restart_connector(const 
 Status StandaloneHerder::restart_task(const std::string& name, int task) {
   std::lock_guard lock(mu_);
   Entry* e = find(name);
-  if (!e) return Error::with_status(404, "Unknown connector: " + name);
+  // Connect's standalone herder's messages (its distributed herder says "Unknown connector: n"
+  // and "Unknown task: n-t").
+  if (!e) return Error::with_status(404, "Connector " + name + " not found");
   if (task < 0 || static_cast<size_t>(task) >= e->task_configs.size())
-    return Error::with_status(404, "Unknown task: " + name + "-" + std::to_string(task));
+    return Error::with_status(404, "Task " + name + "-" + std::to_string(task) + " not found");
   worker_.stop_task({name, task});
   return start_task_locked(name, *e, task, e->target == Target::Paused);
 }
@@ -398,6 +438,11 @@ Result<std::string> StandaloneHerder::alter_connector_offsets(const std::string&
     return Error::with_status(400, "Partitions / offsets need to be provided for an alter offsets request");
   std::vector<storage::OffsetEntry> writes;
   for (auto& po : offsets) {
+    // Connect would store an offset under a null partition, where nothing ever reads it.
+    if (po.partition_json.empty()) return Error::with_status(400, "Partition objects cannot be null");
+    if (auto bad = non_primitive_field(po.partition_json)) return Error::fatal(*bad);
+    if (po.offset_json)
+      if (auto bad = non_primitive_field(*po.offset_json)) return Error::fatal(*bad);
     auto partition = worker::decode_offset(po.partition_json);
     if (!partition)
       return Error::with_status(400, "Partitions must be JSON objects of primitive values: " + po.partition_json);

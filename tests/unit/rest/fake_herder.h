@@ -228,6 +228,8 @@ class FakeHerder : public herder::Herder {
     auto it = connectors_.find(name);
     if (it == connectors_.end()) return not_found(name);
     if (it->second.state != "STOPPED") return not_stopped(name);
+    for (auto& o : offsets)
+      if (o.partition_json.empty()) return Error::with_status(400, "Partition objects cannot be null");
     last_altered_ = offsets;
     for (auto& o : offsets) {
       auto& list = it->second.offsets;

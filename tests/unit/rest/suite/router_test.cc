@@ -181,7 +181,7 @@ TEST_CASE("router: loggers table", "[rest][router]") {
   auto missing = put("org.example", R"({"lvl":"debug"})");
   CHECK(missing.status == 400);
   CHECK(missing.body == R"({"error_code":400,"message":"Desired 'level' parameter was not specified in request."})");
-  CHECK(put("org.example", "{").status == 400);
+  CHECK(put("org.example", "{").status == 500);  // Jackson's parse error: a 500 in Connect
 
   auto set = put("org.example.a", R"({"level":"debug"})");
   CHECK(set.status == 200);
