@@ -42,6 +42,19 @@ api::Validator class_of_kind(const plugin_host::Registry& registry, uint32_t kin
   };
 }
 
+// Connect's NonEmptyStringWithoutControlChars, with its messages.
+api::Validator name_validator() {
+  return [](const std::string&, const std::string& v) -> std::optional<std::string> {
+    if (v.empty()) return "String may not be empty";
+    std::string found;
+    for (unsigned char c : v)
+      if (c < 0x20 || c == 0x7f) found += (found.empty() ? "" : ", ") + std::to_string(c);
+    if (!found.empty())
+      return "String may not contain control sequences but had the following ASCII control characters: " + found;
+    return std::nullopt;
+  };
+}
+
 }  // namespace
 
 api::ConfigDef connector_framework_def(const plugin_host::Registry& r) {
@@ -50,7 +63,7 @@ api::ConfigDef connector_framework_def(const plugin_host::Registry& r) {
   api::ConfigDef d;
   d.define(key("name", ConfigType::String, std::nullopt, Importance::High,
                "Globally unique name to use for this connector.", common, 1, Width::Medium,
-               "Connector name", api::validators::non_empty()));
+               "Connector name", name_validator()));
   d.define(key("connector.class", ConfigType::String, std::nullopt, Importance::High,
                "Name or alias of the class for this connector. Must be a subclass of "
                "org.apache.kafka.connect.connector.Connector.", common, 2, Width::Long,
