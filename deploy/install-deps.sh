@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  librdkafka-dev rapidjson-dev libpcre2-dev libboost-dev catch2
+  librdkafka-dev rapidjson-dev libpcre2-dev libboost-dev catch2 libzstd-dev
   kcat python3 curl
 )
 # What only the tests need: the reference JVM peers (Kafka, Connect) come from Maven Central.

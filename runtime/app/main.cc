@@ -5,6 +5,7 @@
 #include <string>
 
 #include "runtime/app/dev_kafka.h"
+#include "runtime/app/mysql_binlog.h"
 #include "runtime/app/signals.h"
 #include "runtime/app/standalone.h"
 
@@ -22,6 +23,8 @@ constexpr const char* kUsage =
     "                 list the connectors, converters and transforms that load\n"
     "  dev-kafka [--brokers N] [--port N] [--topic NAME:PARTITIONS ...]\n"
     "                 an in-memory Kafka for trying Sluice and fast tests (see dev-kafka --help)\n"
+    "  mysql-binlog [--events] FILE...\n"
+    "                 decode MySQL/MariaDB binlog files into JSON lines (see mysql-binlog --help)\n"
     "  version        print the version\n";
 
 }  // namespace
@@ -47,6 +50,7 @@ int main(int argc, char** argv) {
   }
   if (cmd == "plugins") return sluice::app::run_plugins(argc - 1, argv + 1);
   if (cmd == "dev-kafka") return sluice::run_dev_kafka(argc - 1, argv + 1);
+  if (cmd == "mysql-binlog") return sluice::app::run_mysql_binlog(argc - 1, argv + 1);
   std::fprintf(stderr, "sluice: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
   return 2;
 }
