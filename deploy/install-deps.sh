@@ -10,7 +10,7 @@ packages=(
 )
 # What only the tests need: the reference JVM peers (Kafka, Connect) come from Maven Central.
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(openjdk-17-jdk-headless maven openssl wrk)
+  packages+=(openjdk-17-jdk-headless maven openssl wrk mariadb-server mariadb-client)
 fi
 
 missing=()

@@ -181,7 +181,14 @@ bool append_cell(std::string& o, const CellView& c, const ResolvedColumn& col, s
       append_text(o, c.bytes, c.collation);
       return true;
     case CellKind::kBytes:
-      append_base64_obj(o, c.bytes);
+      if (c.type == column_type::kString && c.width > c.bytes.size()) {
+        // BINARY(n): the row image drops trailing zero bytes; the value has n bytes.
+        std::string padded(c.bytes);
+        padded.resize(c.width, '\0');
+        append_base64_obj(o, padded);
+      } else {
+        append_base64_obj(o, c.bytes);
+      }
       return true;
     case CellKind::kEnum:
       if (col.labels && c.u >= 1 && c.u <= col.labels->size()) {
