@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "plugins/converters/builtin.h"
+#include "plugins/transforms/builtin.h"
 #include "rest/server.h"
 #include "runtime/app/connector_file.h"
 #include "runtime/app/signals.h"
@@ -48,6 +49,8 @@ std::string default_plugin_path() {
 void load_plugins(plugin_host::Registry& registry, const std::string& plugin_path) {
   if (auto st = registry.add(sluice_builtin_converters_entry(), "builtin"); !st)
     log::error("plugins", "built-in converters: ", st.error().message);
+  if (auto st = registry.add(sluice_builtin_transforms_entry(), "builtin"); !st)
+    log::error("plugins", "built-in transforms: ", st.error().message);
   std::string path = plugin_path.empty() ? default_plugin_path() : plugin_path;
   registry.load_path(path);
   log::info("plugins", registry.components().size(), " components from plugin.path=", path,

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Regenerates the converter golden files in tests/golden/ from Kafka Connect's own Java classes:
-#   converters.tsv        what JsonConverter and SimpleHeaderConverter write for each case
-#   json_to_connect.tsv   what they read back from a set of JSON and header inputs
-# tests/unit/plugins/converters/java_golden_test.cc checks Sluice against both.
+# Regenerates the golden files in tests/golden/ from Kafka Connect's and Debezium's own Java classes:
+#   converters.tsv           what JsonConverter and SimpleHeaderConverter write for each case
+#   json_to_connect.tsv      what they read back from a set of JSON and header inputs
+#   transforms.jsonl         what the SMTs and predicates (Kafka's, Debezium's unwrap and router)
+#                            do with a set of records
+#   transform_configs.jsonl  their ConfigDefs
+# tests/unit/plugins/converters/java_golden_test.cc and tests/unit/plugins/transforms/
+# java_golden_test.cc check Sluice against them.
 #
 # Usage: tests/golden/regenerate.sh
 # Needs java (17; Kafka 3.9's own runtime) and the jars tests/jvm/fetch.sh caches (it is run
@@ -17,3 +21,6 @@ JAVA=${JAVA:-java}
 
 "$ROOT/tests/jvm/fetch.sh" >/dev/null
 "$JAVA" -cp "$CACHE/connect/*" "$HERE/GenConverterGoldens.java" "$HERE"
+# SimpleDateFormat uses the JVM's zone; Connect's SMTs set UTC on theirs, the goldens need UTC too.
+"$JAVA" -Duser.timezone=UTC -cp "$CACHE/connect/*:$CACHE/plugins/debezium-connector-postgres/*" \
+  "$HERE/GenTransformGoldens.java" "$HERE"
