@@ -9,6 +9,7 @@
 #include "runtime/herder/connectors_file.h"
 #include "runtime/worker/connector_config.h"
 #include "runtime/worker/offset_codec.h"
+#include "runtime/worker/transform_chain.h"
 
 namespace sluice::herder {
 
@@ -125,7 +126,7 @@ Result<api::ConfigInfos> StandaloneHerder::validate_locked(const Config& resolve
   if (auto unknown = unknown_connector_class(registry, cls)) return *unknown;
   auto handle = registry.create_source_connector(cls);
   if (!handle) return handle.error();
-  api::ConfigInfos infos = worker::connector_framework_def(registry).validate(cls, resolved);
+  api::ConfigInfos infos = worker::validate_connector_framework(registry, resolved, cls);
   api::ConfigInfos own;
   if (auto s = (*handle)->validate(get(resolved, "name"), resolved, own); !s.is_ok())
     return Error::fatal("validation of " + cls + " failed: " + s.message());

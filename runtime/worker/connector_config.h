@@ -9,5 +9,7 @@
 namespace sluice::worker {
 
 api::ConfigDef connector_framework_def(const plugin_host::Registry& registry);
+// The table above enriched with a config's transforms and predicates, and its validation, are
+// in transform_chain.h (enriched_connector_def, validate_connector_framework).
 
 }  // namespace sluice::worker

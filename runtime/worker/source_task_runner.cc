@@ -40,6 +40,7 @@ Error from_api(const api::Status& s, Stage stage) {
 SourceTaskRunner::SourceTaskRunner(SourceTaskParts parts) : p_(std::move(parts)) {
   context_ = std::make_unique<Context>(p_);
   submitted_ = std::make_unique<SubmittedRecords>(p_.id.connector);
+  errors_ = std::make_unique<ErrorHandler>(p_.id.str(), p_.errors, counters_);
 }
 
 SourceTaskRunner::~SourceTaskRunner() {
@@ -93,9 +94,17 @@ void SourceTaskRunner::on_delivery(const kafka::Delivery& d) {
   auto* entry = static_cast<SubmittedRecords::Entry*>(d.opaque);
   if (!d.ok) {
     // With an unbounded delivery timeout librdkafka only reports errors retrying cannot fix.
+    std::string message = "Kafka refused a record for " + std::string(d.topic) + ": " + d.error;
+    Error error;
+    if (errors_->tolerate(Stage::KafkaProduce, "org.apache.kafka.connect.runtime.WorkerSourceTask",
+                          api::Status::failed(message), &entry->record, error)) {
+      // KIP-779: with errors.tolerance=all the record is skipped and its offset committed.
+      p_.task->commit_record(entry->record, nullptr);
+      submitted_->ack(entry);
+      return;
+    }
     // The entry stays unacknowledged, so its offset (and every later one) is never committed.
-    if (delivery_error_.empty())
-      delivery_error_ = "Kafka refused a record for " + std::string(d.topic) + ": " + d.error;
+    if (delivery_error_.empty()) delivery_error_ = message;
     return;
   }
   api::RecordMetadata meta{std::string(d.topic), d.partition, d.offset, d.timestamp};
@@ -104,42 +113,95 @@ void SourceTaskRunner::on_delivery(const kafka::Delivery& d) {
   delivered_.fetch_add(1, std::memory_order_relaxed);
 }
 
-Status SourceTaskRunner::convert(const api::SourceRecord& r) {
-  key_buf_.clear();
-  value_buf_.clear();
-  key_null_ = value_null_ = false;
-  if (auto s = p_.key_converter->from_connect(r.topic, r.key_schema, r.key, key_buf_, key_null_); !s.is_ok())
-    return from_api(s, Stage::KeyConverter);
-  if (auto s = p_.value_converter->from_connect(r.topic, r.value_schema, r.value, value_buf_, value_null_);
-      !s.is_ok())
-    return from_api(s, Stage::ValueConverter);
+void SourceTaskRunner::skip(api::SourceRecord polled) {
+  auto partition = polled.source_partition;
+  SubmittedRecords::Entry* entry = submitted_->submit(partition, std::move(polled));
+  p_.task->commit_record(entry->record, nullptr);
+  submitted_->ack(entry);
+}
+
+Result<bool> SourceTaskRunner::transform(api::SourceRecord& rec, api::SourceRecord& polled) {
+  polled = rec;  // Connect commits the record as the task returned it
+  bool dropped = false;
+  size_t from = 0, failed = 0;
+  TransformChain::Failure failure;
+  api::Status st = errors_->run(
+      [&] {
+        if (p_.chain->apply(rec, dropped, failure, failed, from)) return api::Status::ok();
+        from = failed;  // a retry resumes at the step that failed
+        return failure.status;
+      },
+      stopping_);
+  if (!st.is_ok()) {
+    Error error;
+    if (!errors_->tolerate(Stage::Transformation, failure.class_name, st, &polled, error)) return error;
+    return false;
+  }
+  return !dropped;
+}
+
+Result<bool> SourceTaskRunner::convert(const api::SourceRecord& r, const api::SourceRecord& polled) {
+  auto attempt = [&](Stage stage, const std::string& cls, const std::function<api::Status()>& op) -> Result<bool> {
+    api::Status s = errors_->run(op, stopping_);
+    if (s.is_ok()) return true;
+    Error error;
+    if (!errors_->tolerate(stage, cls, s, &polled, error)) return error;
+    return false;
+  };
+  auto key = attempt(Stage::KeyConverter, p_.key_converter_class, [&] {
+    key_buf_.clear();
+    key_null_ = false;
+    return p_.key_converter->from_connect(r.topic, r.key_schema, r.key, key_buf_, key_null_);
+  });
+  if (!key || !*key) return key;
+  auto value = attempt(Stage::ValueConverter, p_.value_converter_class, [&] {
+    value_buf_.clear();
+    value_null_ = false;
+    return p_.value_converter->from_connect(r.topic, r.value_schema, r.value, value_buf_, value_null_);
+  });
+  if (!value || !*value) return value;
   header_buf_.resize(r.headers.size());
   for (size_t i = 0; i < r.headers.size(); ++i) {
     auto& h = r.headers[i];
     auto& out = header_buf_[i];
     out.key = h.key;
-    out.value.clear();
-    out.is_null = false;
-    if (auto s = p_.header_converter->from_connect_header(r.topic, h.key, h.schema, h.value, out.value,
-                                                          out.is_null);
-        !s.is_ok())
-      return from_api(s, Stage::HeaderConverter);
+    auto header = attempt(Stage::HeaderConverter, p_.header_converter_class, [&] {
+      out.value.clear();
+      out.is_null = false;
+      return p_.header_converter->from_connect_header(r.topic, h.key, h.schema, h.value, out.value, out.is_null);
+    });
+    if (!header || !*header) return header;
   }
-  return {};
+  return true;
 }
 
 Status SourceTaskRunner::send_batch(std::vector<api::SourceRecord>& batch) {
+  const bool chained = p_.chain && !p_.chain->empty();
+  api::SourceRecord polled;
   for (auto& rec : batch) {
+    if (chained) {
+      auto keep = transform(rec, polled);
+      if (!keep) return keep.error();
+      if (!*keep) {
+        skip(std::move(polled));
+        continue;
+      }
+    }
+    auto converted = convert(rec, chained ? polled : rec);
+    if (!converted) return converted.error();
+    if (!*converted) {
+      skip(chained ? std::move(polled) : std::move(rec));
+      continue;
+    }
     if (p_.topics && !seen_topics_.count(rec.topic)) {
       seen_topics_.insert(rec.topic);
       p_.topics->add(rec.topic);
     }
-    if (auto st = convert(rec); !st) return st;
     std::string topic = rec.topic;
     int32_t partition = rec.kafka_partition.value_or(-1);
     int64_t ts = rec.timestamp.value_or(-1);
-    auto partition_map = rec.source_partition;
-    SubmittedRecords::Entry* entry = submitted_->submit(partition_map, std::move(rec));
+    auto partition_map = chained ? polled.source_partition : rec.source_partition;
+    SubmittedRecords::Entry* entry = submitted_->submit(partition_map, chained ? std::move(polled) : std::move(rec));
     while (true) {
       Status st = producer_->produce(topic, partition, key_null_ ? nullptr : &key_buf_,
                                      value_null_ ? nullptr : &value_buf_, header_buf_, ts, entry);
@@ -250,7 +312,9 @@ void SourceTaskRunner::run() {
     fail(failure);
   } else {
     status_.set(State::Stopped);
-    log::info(p_.id.str(), "task stopped after ", delivered(), " records delivered");
+    uint64_t skipped = counters_.records_skipped.load();
+    log::info(p_.id.str(), "task stopped after ", delivered(), " records delivered",
+              skipped ? ", " + std::to_string(skipped) + " skipped after errors (errors.tolerance=all)" : "");
   }
   p_.task->stop();
   if (submitted_->in_flight() > 0)

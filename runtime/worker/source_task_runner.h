@@ -15,8 +15,10 @@
 
 #include "plugins/api/plugin.h"
 #include "runtime/kafka/producer.h"
+#include "runtime/worker/error_handler.h"
 #include "runtime/worker/submitted_records.h"
 #include "runtime/worker/task_state.h"
+#include "runtime/worker/transform_chain.h"
 #include "storage/api/offset_store.h"
 
 namespace sluice::worker {
@@ -56,6 +58,10 @@ struct SourceTaskParts {
   std::unique_ptr<api::ConverterHandle> key_converter;
   std::unique_ptr<api::ConverterHandle> value_converter;
   std::unique_ptr<api::HeaderConverterHandle> header_converter;
+  // Class names for error reports ("Executing stage 'VALUE_CONVERTER' with class '...'").
+  std::string key_converter_class, value_converter_class, header_converter_class;
+  std::unique_ptr<TransformChain> chain;  // may be null: no transformations
+  ErrorPolicy errors;
   kafka::RdProps producer_props;
   storage::OffsetBackingStore* offsets = nullptr;
   std::shared_ptr<TopicSet> topics;
@@ -80,13 +86,21 @@ class SourceTaskRunner {
   const TaskId& id() const { return p_.id; }
   // Records acknowledged by Kafka since start (for logs and benchmarks).
   uint64_t delivered() const { return delivered_.load(std::memory_order_relaxed); }
+  // Connect's task error metrics: failures, skipped records, retries, logged errors.
+  const ErrorCounters& error_counters() const { return counters_; }
 
  private:
   class Context;
   void run();
   Status init();
   Status send_batch(std::vector<api::SourceRecord>& batch);
-  Status convert(const api::SourceRecord& r);
+  // Runs the chain on `rec` (a copy of the polled record is kept in `polled`): false when the
+  // record is to be skipped (dropped by a transformation, or a tolerated failure).
+  Result<bool> transform(api::SourceRecord& rec, api::SourceRecord& polled);
+  // Converts `r` into the reused buffers: false when a tolerated failure skips it.
+  Result<bool> convert(const api::SourceRecord& r, const api::SourceRecord& polled);
+  // A record that goes nowhere: its offset still becomes committable, in order.
+  void skip(api::SourceRecord polled);
   Status commit_offsets();
   void wait_while_paused(std::chrono::steady_clock::time_point& next_flush);
   void on_delivery(const kafka::Delivery& d);
@@ -103,6 +117,8 @@ class SourceTaskRunner {
   std::condition_variable pause_cv_;
   std::set<std::string> seen_topics_;  // task thread only: topics already in p_.topics
   std::atomic<uint64_t> delivered_{0};
+  ErrorCounters counters_;
+  std::unique_ptr<ErrorHandler> errors_;
   std::thread thread_;
   std::string delivery_error_;  // the first failed delivery, set on the task thread
 

@@ -147,6 +147,20 @@ Status Worker::start_task(const TaskId& id, const api::Config& cc, const api::Co
   if (!header) return header.error();
   auto props = producer_props(id, cc);
   if (!props) return props.error();
+  auto chain = TransformChain::build(registry_, cc);
+  if (!chain) return chain.error();
+  auto errors = ErrorPolicy::from_connector_config(cc);
+  if (!errors) return errors.error();
+  auto class_of = [&](uint32_t kind, const std::string& setting, const std::string& fallback) {
+    std::string cls = get(cc, setting, fallback);
+    const plugin_host::Component* c = registry_.find(kind, cls);
+    return c ? c->class_name : cls;
+  };
+  parts.key_converter_class = class_of(SLUICE_CONVERTER, "key.converter", config_.key_converter);
+  parts.value_converter_class = class_of(SLUICE_CONVERTER, "value.converter", config_.value_converter);
+  parts.header_converter_class = class_of(SLUICE_HEADER_CONVERTER, "header.converter", config_.header_converter);
+  parts.chain = std::move(*chain);
+  parts.errors = *errors;
   parts.key_converter = std::move(*key);
   parts.value_converter = std::move(*value);
   parts.header_converter = std::move(*header);
