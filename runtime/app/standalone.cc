@@ -98,8 +98,10 @@ void log_progress(herder::StandaloneHerder& herder, const worker::Worker& worker
       tasks += '=';
       tasks += t.state;
     }
+    uint64_t skipped = worker.skipped(name);
     log::info(name, "connector ", st->state, ", tasks", tasks.empty() ? " none" : tasks,
-              ", records delivered: ", worker.delivered(name));
+              ", records delivered: ", worker.delivered(name),
+              skipped ? ", skipped after errors: " + std::to_string(skipped) : "");
   }
 }
 

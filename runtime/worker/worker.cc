@@ -302,6 +302,14 @@ std::vector<std::pair<int, StatusSnapshot>> Worker::task_statuses(const std::str
   return out;
 }
 
+uint64_t Worker::skipped(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  uint64_t n = 0;
+  if (auto it = tasks_.find(name); it != tasks_.end())
+    for (auto& r : it->second) n += r->error_counters().records_skipped.load(std::memory_order_relaxed);
+  return n;
+}
+
 uint64_t Worker::delivered(const std::string& name) const {
   std::lock_guard lock(mu_);
   uint64_t n = 0;

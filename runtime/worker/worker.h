@@ -52,6 +52,8 @@ class Worker {
   StatusSnapshot connector_status(const std::string& name) const;
   std::vector<std::pair<int, StatusSnapshot>> task_statuses(const std::string& name) const;
   uint64_t delivered(const std::string& connector) const;
+  // Records skipped after errors (errors.tolerance=all) by the connector's running tasks.
+  uint64_t skipped(const std::string& connector) const;
 
  private:
   struct ConnectorRun;

@@ -7,6 +7,13 @@
 //   stall.ms          sleep this long inside every poll() (a slow or stuck source)
 //   records           stop producing after this many records (-1: never)
 //   fail.task         apply fail.on.start/throw.after only to this task id (-1: every task)
+//   value.bytes       values are BYTES ("record-<seqno>" as bytes) instead of strings, so a
+//                     ByteArrayConverter accepts them
+//   bad.at            comma list of seqnos whose value is a Struct instead (what a
+//                     ByteArrayConverter or StringConverter-free chain rejects)
+//   fail.times        with fail.times.file: the first poll() after start throws while the counter
+//                     in that file is below this; each failure increments it (a source that
+//                     fails N times across restarts, then recovers)
 //
 // tasks.max tasks, each with its own source partition {"source":"scripted","task":N}.
 //
@@ -15,6 +22,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
+#include <set>
 #include <thread>
 
 #include "plugins/api/plugin.h"
@@ -37,6 +46,17 @@ class ScriptedTask : public SourceTask {
     retriable_after_ = config_value::get_long(c, "retriable.after", -1);
     stall_ms_ = config_value::get_long(c, "stall.ms", 0);
     limit_ = config_value::get_long(c, "records", -1);
+    value_bytes_ = config_value::get_bool(c, "value.bytes", false);
+    for (auto& s : config_value::get_list(c, "bad.at")) bad_at_.insert(std::stoll(s));
+    if (int64_t times = config_value::get_long(c, "fail.times", 0); times > 0) {
+      std::string file = config_value::get_string(c, "fail.times.file", "");
+      int64_t failed = 0;
+      if (std::ifstream in(file); in) in >> failed;
+      if (failed < times) {
+        std::ofstream(file, std::ios::trunc) << failed + 1;
+        fail_poll_ = "scripted failure " + std::to_string(failed + 1) + " of " + std::to_string(times);
+      }
+    }
     partition_ = std::make_shared<const OffsetMap>(
         OffsetMap{{"source", Value::string("scripted")}, {"task", Value::int64(task)}});
     if (context_)
@@ -50,6 +70,7 @@ class ScriptedTask : public SourceTask {
       while (!stopping_ && std::chrono::steady_clock::now() < until)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
+    if (!fail_poll_.empty()) throw std::runtime_error(fail_poll_);
     if (throw_after_ >= 0 && emitted_ >= throw_after_) throw std::runtime_error("scripted failure in poll()");
     if (retriable_after_ >= 0 && emitted_ >= retriable_after_ && !retried_) {
       retried_ = true;
@@ -68,8 +89,18 @@ class ScriptedTask : public SourceTask {
       r.topic = topic_;
       r.key_schema = schemas::string();
       r.key = Value::string(std::to_string(next_));
-      r.value_schema = schemas::string();
-      r.value = Value::string("record-" + std::to_string(next_));
+      if (bad_at_.count(next_)) {
+        Struct bad(bad_schema());
+        bad.put("seqno", Value::int64(next_));
+        r.value_schema = bad_schema();
+        r.value = Value::structure(std::move(bad));
+      } else if (value_bytes_) {
+        r.value_schema = schemas::bytes();
+        r.value = Value::bytes("record-" + std::to_string(next_));
+      } else {
+        r.value_schema = schemas::string();
+        r.value = Value::string("record-" + std::to_string(next_));
+      }
       out.push_back(std::move(r));
       ++next_;
       ++emitted_;
@@ -78,10 +109,17 @@ class ScriptedTask : public SourceTask {
   void stop() override { stopping_ = true; }
 
  private:
+  static SchemaPtr bad_schema() {
+    static SchemaPtr s = SchemaBuilder::structure().name("scripted.Bad").field("seqno", schemas::int64()).build();
+    return s;
+  }
   std::string topic_;
   int64_t throw_after_ = -1, retriable_after_ = -1, stall_ms_ = 0, limit_ = -1;
   int64_t next_ = 0, emitted_ = 0;
   bool retried_ = false;
+  bool value_bytes_ = false;
+  std::set<int64_t> bad_at_;
+  std::string fail_poll_;
   std::shared_ptr<const OffsetMap> partition_;
   std::atomic<bool> stopping_{false};
 };
