@@ -216,6 +216,7 @@ class ExtractNewRecordState final : public api::Transformation {
     rewrite_ = mode_ == Mode::Rewrite || mode_ == Mode::RewriteWithTombstone;
     plain_.clear();
     rewritten_.clear();
+    accessors_.clear();
   }
 
   void apply(SourceRecord& r, bool& drop) override {
@@ -321,15 +322,60 @@ class ExtractNewRecordState final : public api::Transformation {
       s.put(i, v);
     }
     if (deleted) s.put(i++, Value::string(deleted));
-    for (auto& ref : fields_) {
-      if (!ref.lookup(*env.schema())) continue;
-      Value v = ref.value(env);
-      const api::Field& of = os.fields()[i];
-      validate_value(&of.name, *of.schema, v);
-      s.put(i++, std::move(v));
+    if (!fields_.empty()) {
+      const std::vector<Accessor>& access = accessors(env.schema());
+      for (size_t f = 0; f < fields_.size(); ++f) {
+        const Accessor& a = access[f];
+        if (!a.present) continue;
+        Value v = a.read(env, fields_[f]);
+        const api::Field& of = os.fields()[i];
+        validate_value(&of.name, *of.schema, v);
+        s.put(i++, std::move(v));
+      }
     }
     r.value_schema = *out;
     r.value = Value::structure(std::move(s));
+  }
+
+  // Where an add.fields entry's value is in envelopes of one schema, found once per schema
+  // instead of by name on every record.
+  struct Accessor {
+    bool present = false;        // the field exists (else it is left out, as Debezium does)
+    int parent = -1;             // index of its struct in the envelope, -1 for a top-level field
+    const Schema* parent_schema = nullptr;
+    bool in_parent = false;      // found in the struct; else at the top level (Debezium's fallback)
+    size_t index = 0;            // in the struct, or in the envelope
+
+    Value read(const Struct& env, const FieldReference& ref) const {
+      if (parent < 0) return env.get(index);
+      const Value& p = env.get(static_cast<size_t>(parent));
+      if (p.is_null()) return {};
+      if (p.kind() != VK::Struct || p.as_struct().schema().get() != parent_schema) return ref.value(env);
+      return in_parent ? p.as_struct().get(index) : env.get(index);
+    }
+  };
+
+  const std::vector<Accessor>& accessors(const SchemaPtr& envelope) {
+    auto it = accessors_.find(envelope.get());
+    if (it != accessors_.end()) return it->second.second;
+    std::vector<Accessor> out;
+    for (auto& ref : fields_) {
+      Accessor a;
+      const api::Field* f = ref.lookup(*envelope);
+      if (f) {
+        a.present = true;
+        if (!ref.struct_name.empty()) {
+          const api::Field* st = envelope->field(ref.struct_name);
+          a.parent = static_cast<int>(st->index);
+          a.parent_schema = st->schema.get();
+          a.in_parent = st->schema->type() == Type::Struct && st->schema->field(ref.field) != nullptr;
+        }
+        a.index = f->index;
+      }
+      out.push_back(a);
+    }
+    if (accessors_.size() >= 256) accessors_.clear();
+    return accessors_.emplace(envelope.get(), std::make_pair(envelope, std::move(out))).first->second.second;
   }
 
   SchemaPtr output_schema(const Schema& row, const Schema& envelope, bool deleted) const {
@@ -367,6 +413,7 @@ class ExtractNewRecordState final : public api::Transformation {
   bool drop_tombstones_ = true;
   bool rewrite_ = false;
   SchemaCache<SchemaPair> plain_{256}, rewritten_{256};
+  std::unordered_map<const Schema*, std::pair<SchemaPtr, std::vector<Accessor>>> accessors_;
 };
 
 // ---- ByLogicalTableRouter ------------------------------------------------------------------

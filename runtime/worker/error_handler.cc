@@ -148,13 +148,12 @@ std::string describe_record(const api::SourceRecord& r) {
   return out;
 }
 
-api::Status ErrorHandler::run(const std::function<api::Status()>& op, const std::atomic<bool>& stopping) {
+api::Status ErrorHandler::retry(const std::function<api::Status()>& op, api::Status s,
+                                const std::atomic<bool>& stopping) {
   auto start = Clock::now();
   auto deadline = policy_.retry_timeout_ms < 0 ? Clock::time_point::max()
                                                : start + std::chrono::milliseconds(policy_.retry_timeout_ms);
   for (int attempt = 1;; ++attempt) {
-    api::Status s = op();
-    if (s.is_ok()) return s;
     counters_.record_failures.fetch_add(1, std::memory_order_relaxed);
     if (!s.is_retriable()) return s;
     auto now = Clock::now();
@@ -174,6 +173,8 @@ api::Status ErrorHandler::run(const std::function<api::Status()>& op, const std:
     while (Clock::now() < wake && !stopping.load())
       std::this_thread::sleep_for(std::min<Clock::duration>(wake - Clock::now(), std::chrono::milliseconds(50)));
     if (stopping.load()) return s;
+    s = op();
+    if (s.is_ok()) return s;
   }
 }
 

@@ -59,7 +59,13 @@ class ErrorHandler {
 
   // Runs `op` and, while it fails with a retriable status and the retry timeout allows, runs it
   // again after a backoff (cut short when `stopping` becomes true). Returns the last status.
-  api::Status run(const std::function<api::Status()>& op, const std::atomic<bool>& stopping);
+  // A template: it runs for every record and stage, so no std::function (and its allocation).
+  template <class Op>
+  api::Status run(Op&& op, const std::atomic<bool>& stopping) {
+    api::Status s = op();
+    if (s.is_ok()) return s;
+    return retry(std::function<api::Status()>(std::forward<Op>(op)), std::move(s), stopping);
+  }
 
   // A record's operation failed for good: counts and logs it. True when the record is to be
   // skipped (tolerance all), false when the task must fail. `error` is then the task's error.
@@ -67,6 +73,9 @@ class ErrorHandler {
                 const api::SourceRecord* record, Error& error);
 
  private:
+  // The slow path: `first` failed; counts it and retries as the policy allows.
+  api::Status retry(const std::function<api::Status()>& op, api::Status first, const std::atomic<bool>& stopping);
+
   std::string task_;
   ErrorPolicy policy_;
   ErrorCounters& counters_;

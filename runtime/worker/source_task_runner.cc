@@ -120,14 +120,23 @@ void SourceTaskRunner::skip(api::SourceRecord polled) {
   submitted_->ack(entry);
 }
 
-Result<bool> SourceTaskRunner::transform(api::SourceRecord& rec, api::SourceRecord& polled) {
-  polled = rec;  // Connect commits the record as the task returned it
+Result<bool> SourceTaskRunner::transform(api::SourceRecord& polled, api::SourceRecord& work) {
+  // The chain works on `work`, a reused record (its strings and vectors keep their capacity):
+  // `polled` stays as the task returned it, for its offset and commit_record, as in Connect.
+  work.topic.assign(polled.topic);
+  work.kafka_partition = polled.kafka_partition;
+  work.key_schema = polled.key_schema;
+  work.key = polled.key;
+  work.value_schema = polled.value_schema;
+  work.value = polled.value;
+  work.timestamp = polled.timestamp;
+  work.headers.assign(polled.headers.begin(), polled.headers.end());
   bool dropped = false;
   size_t from = 0, failed = 0;
   TransformChain::Failure failure;
   api::Status st = errors_->run(
       [&] {
-        if (p_.chain->apply(rec, dropped, failure, failed, from)) return api::Status::ok();
+        if (p_.chain->apply(work, dropped, failure, failed, from)) return api::Status::ok();
         from = failed;  // a retry resumes at the step that failed
         return failure.status;
       },
@@ -141,7 +150,7 @@ Result<bool> SourceTaskRunner::transform(api::SourceRecord& rec, api::SourceReco
 }
 
 Result<bool> SourceTaskRunner::convert(const api::SourceRecord& r, const api::SourceRecord& polled) {
-  auto attempt = [&](Stage stage, const std::string& cls, const std::function<api::Status()>& op) -> Result<bool> {
+  auto attempt = [&](Stage stage, const std::string& cls, auto&& op) -> Result<bool> {
     api::Status s = errors_->run(op, stopping_);
     if (s.is_ok()) return true;
     Error error;
@@ -177,31 +186,33 @@ Result<bool> SourceTaskRunner::convert(const api::SourceRecord& r, const api::So
 
 Status SourceTaskRunner::send_batch(std::vector<api::SourceRecord>& batch) {
   const bool chained = p_.chain && !p_.chain->empty();
-  api::SourceRecord polled;
-  for (auto& rec : batch) {
+  for (auto& polled : batch) {
+    api::SourceRecord* out = &polled;  // what goes to Kafka
     if (chained) {
-      auto keep = transform(rec, polled);
+      auto keep = transform(polled, work_);
       if (!keep) return keep.error();
       if (!*keep) {
         skip(std::move(polled));
         continue;
       }
+      out = &work_;
     }
-    auto converted = convert(rec, chained ? polled : rec);
+    auto converted = convert(*out, polled);
     if (!converted) return converted.error();
     if (!*converted) {
-      skip(chained ? std::move(polled) : std::move(rec));
+      skip(std::move(polled));
       continue;
     }
-    if (p_.topics && !seen_topics_.count(rec.topic)) {
-      seen_topics_.insert(rec.topic);
-      p_.topics->add(rec.topic);
+    if (p_.topics && !seen_topics_.count(out->topic)) {
+      seen_topics_.insert(out->topic);
+      p_.topics->add(out->topic);
     }
-    std::string topic = rec.topic;
-    int32_t partition = rec.kafka_partition.value_or(-1);
-    int64_t ts = rec.timestamp.value_or(-1);
-    auto partition_map = chained ? polled.source_partition : rec.source_partition;
-    SubmittedRecords::Entry* entry = submitted_->submit(partition_map, chained ? std::move(polled) : std::move(rec));
+    int32_t partition = out->kafka_partition.value_or(-1);
+    int64_t ts = out->timestamp.value_or(-1);
+    auto partition_map = polled.source_partition;
+    SubmittedRecords::Entry* entry = submitted_->submit(partition_map, std::move(polled));
+    // The entry keeps the polled record (and its topic) until Kafka acknowledges it.
+    std::string_view topic = chained ? std::string_view(work_.topic) : std::string_view(entry->record.topic);
     while (true) {
       Status st = producer_->produce(topic, partition, key_null_ ? nullptr : &key_buf_,
                                      value_null_ ? nullptr : &value_buf_, header_buf_, ts, entry);

@@ -94,9 +94,9 @@ class SourceTaskRunner {
   void run();
   Status init();
   Status send_batch(std::vector<api::SourceRecord>& batch);
-  // Runs the chain on `rec` (a copy of the polled record is kept in `polled`): false when the
+  // Runs the chain on `work`, loaded from `polled` (which stays as polled): false when the
   // record is to be skipped (dropped by a transformation, or a tolerated failure).
-  Result<bool> transform(api::SourceRecord& rec, api::SourceRecord& polled);
+  Result<bool> transform(api::SourceRecord& polled, api::SourceRecord& work);
   // Converts `r` into the reused buffers: false when a tolerated failure skips it.
   Result<bool> convert(const api::SourceRecord& r, const api::SourceRecord& polled);
   // A record that goes nowhere: its offset still becomes committable, in order.
@@ -122,6 +122,7 @@ class SourceTaskRunner {
   std::thread thread_;
   std::string delivery_error_;  // the first failed delivery, set on the task thread
 
+  api::SourceRecord work_;  // the record the chain transforms, reused
   // Reused buffers: no per-record allocation for the serialized forms.
   std::string key_buf_, value_buf_;
   bool key_null_ = false, value_null_ = false;

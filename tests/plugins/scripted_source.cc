@@ -14,6 +14,11 @@
 //   fail.times        with fail.times.file: the first poll() after start throws while the counter
 //                     in that file is below this; each failure increments it (a source that
 //                     fails N times across restarts, then recovers)
+//   envelopes         Debezium-shaped change events instead (../shared/spec/debezium.md §1.3):
+//                     key struct <topic>.Key {id}, value <topic>.Envelope with before/after rows,
+//                     a MySQL-like source block and op; per 10 seqnos 5 creates, 3 updates and 2
+//                     deletes, each delete followed by its tombstone (same offset)
+//   batch.size        records per poll (default 100)
 //
 // tasks.max tasks, each with its own source partition {"source":"scripted","task":N}.
 //
@@ -47,6 +52,9 @@ class ScriptedTask : public SourceTask {
     stall_ms_ = config_value::get_long(c, "stall.ms", 0);
     limit_ = config_value::get_long(c, "records", -1);
     value_bytes_ = config_value::get_bool(c, "value.bytes", false);
+    envelopes_ = config_value::get_bool(c, "envelopes", false);
+    batch_ = config_value::get_long(c, "batch.size", 100);
+    if (envelopes_) envelope_schemas_ = make_envelope_schemas(topic_);
     for (auto& s : config_value::get_list(c, "bad.at")) bad_at_.insert(std::stoll(s));
     if (int64_t times = config_value::get_long(c, "fail.times", 0); times > 0) {
       std::string file = config_value::get_string(c, "fail.times.file", "");
@@ -80,9 +88,15 @@ class ScriptedTask : public SourceTask {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       return;
     }
-    for (int i = 0; i < 100; ++i) {
+    for (int64_t i = 0; i < batch_; ++i) {
       if (limit_ >= 0 && emitted_ >= limit_) break;
       if (throw_after_ >= 0 && emitted_ >= throw_after_) break;
+      if (envelopes_) {
+        emit_envelope(out);
+        ++next_;
+        ++emitted_;
+        continue;
+      }
       SourceRecord r;
       r.source_partition = partition_;
       r.source_offset.emplace_back("position", Value::int64(next_));
@@ -109,6 +123,106 @@ class ScriptedTask : public SourceTask {
   void stop() override { stopping_ = true; }
 
  private:
+  struct EnvelopeSchemas {
+    SchemaPtr key, row, source, envelope;
+  };
+  static EnvelopeSchemas make_envelope_schemas(const std::string& topic) {
+    EnvelopeSchemas e;
+    e.key = SchemaBuilder::structure().name(topic + ".Key").field("id", schemas::int32()).build();
+    e.row = SchemaBuilder::structure()
+                .name(topic + ".Value")
+                .optional()
+                .field("id", schemas::int32())
+                .field("name", schemas::string())
+                .field("description", schemas::optional_string())
+                .field("weight", schemas::of(Type::Float64, true))
+                .field("quantity", schemas::int32())
+                .field("updated_at", SchemaBuilder(Type::String).name("io.debezium.time.ZonedTimestamp").version(1).build())
+                .build();
+    e.source = SchemaBuilder::structure()
+                   .name("io.debezium.connector.mysql.Source")
+                   .field("version", schemas::string())
+                   .field("connector", schemas::string())
+                   .field("name", schemas::string())
+                   .field("ts_ms", schemas::int64())
+                   .field("snapshot", SchemaBuilder(Type::String).optional().name("io.debezium.data.Enum").version(1)
+                                          .parameter("allowed", "true,last,false,incremental")
+                                          .default_value(Value::string("false")).build())
+                   .field("db", schemas::string())
+                   .field("table", schemas::optional_string())
+                   .field("server_id", schemas::int64())
+                   .field("file", schemas::string())
+                   .field("pos", schemas::int64())
+                   .field("row", schemas::int32())
+                   .build();
+    SchemaPtr tx = SchemaBuilder::structure().name("event.block").version(1).optional()
+                       .field("id", schemas::string()).field("total_order", schemas::int64())
+                       .field("data_collection_order", schemas::int64()).build();
+    e.envelope = SchemaBuilder::structure()
+                     .name(topic + ".Envelope")
+                     .version(2)
+                     .field("before", e.row)
+                     .field("after", e.row)
+                     .field("source", e.source)
+                     .field("transaction", tx)
+                     .field("op", schemas::string())
+                     .field("ts_ms", schemas::of(Type::Int64, true))
+                     .build();
+    return e;
+  }
+
+  Value envelope_row(int32_t id, int64_t version) const {
+    Struct row(envelope_schemas_.row);
+    row.put(size_t{0}, Value::int32(id))
+        .put(size_t{1}, Value::string("product-" + std::to_string(id)))
+        .put(size_t{2}, Value::string("a product of the scripted source, version " + std::to_string(version)))
+        .put(size_t{3}, Value::float64(1.5 + static_cast<double>(version % 7)))
+        .put(size_t{4}, Value::int32(static_cast<int32_t>(version % 1000)))
+        .put(size_t{5}, Value::string("2024-06-10T06:13:20Z"));
+    return Value::structure(std::move(row));
+  }
+
+  void emit_envelope(std::vector<SourceRecord>& out) {
+    const EnvelopeSchemas& e = envelope_schemas_;
+    int64_t n = next_;
+    int64_t phase = n % 10;
+    const char* op = phase < 5 ? "c" : phase < 8 ? "u" : "d";
+    int32_t id = static_cast<int32_t>(n / 10 * 5 + (phase < 5 ? phase : phase < 8 ? phase - 5 : phase - 8));
+    int64_t ts = 1718000000000 + n;
+    Struct source(e.source);
+    source.put(size_t{0}, Value::string("2.7.3.Final")).put(size_t{1}, Value::string("mysql"))
+        .put(size_t{2}, Value::string("dbserver1")).put(size_t{3}, Value::int64(ts))
+        .put(size_t{5}, Value::string("inventory")).put(size_t{6}, Value::string("products"))
+        .put(size_t{7}, Value::int64(223344)).put(size_t{8}, Value::string("mysql-bin.000003"))
+        .put(size_t{9}, Value::int64(1234 + n)).put(size_t{10}, Value::int32(0));
+    Struct env(e.envelope);
+    if (op[0] != 'c') env.put(size_t{0}, envelope_row(id, n - 1));
+    if (op[0] != 'd') env.put(size_t{1}, envelope_row(id, n));
+    env.put(size_t{2}, Value::structure(std::move(source))).put(size_t{4}, Value::string(op))
+        .put(size_t{5}, Value::int64(ts + 5));
+    Struct key(e.key);
+    key.put(size_t{0}, Value::int32(id));
+    SourceRecord r;
+    r.source_partition = partition_;
+    r.source_offset.emplace_back("position", Value::int64(n));
+    r.topic = topic_;
+    r.key_schema = e.key;
+    r.key = Value::structure(std::move(key));
+    r.value_schema = e.envelope;
+    r.value = Value::structure(std::move(env));
+    bool tombstone = op[0] == 'd';
+    SourceRecord t;
+    if (tombstone) {
+      t.source_partition = partition_;
+      t.source_offset = r.source_offset;
+      t.topic = topic_;
+      t.key_schema = r.key_schema;
+      t.key = r.key;
+    }
+    out.push_back(std::move(r));
+    if (tombstone) out.push_back(std::move(t));
+  }
+
   static SchemaPtr bad_schema() {
     static SchemaPtr s = SchemaBuilder::structure().name("scripted.Bad").field("seqno", schemas::int64()).build();
     return s;
@@ -118,6 +232,9 @@ class ScriptedTask : public SourceTask {
   int64_t next_ = 0, emitted_ = 0;
   bool retried_ = false;
   bool value_bytes_ = false;
+  bool envelopes_ = false;
+  int64_t batch_ = 100;
+  EnvelopeSchemas envelope_schemas_;
   std::set<int64_t> bad_at_;
   std::string fail_poll_;
   std::shared_ptr<const OffsetMap> partition_;

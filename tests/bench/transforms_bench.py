@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Benchmark: the unwrap chain's cost on Debezium-shaped change events.
+
+The scripted test source (envelopes=true) emits MySQL-like change events, per 10 events 5
+creates, 3 updates and 2 deletes, each delete followed by its tombstone, into `sluice dev-kafka`,
+one task, JsonConverter. Two configurations of the same source, run alternately:
+
+  chain     transforms=unwrap,route
+            unwrap: io.debezium.transforms.ExtractNewRecordState with add.fields=op,source.ts_ms
+                    and delete.handling.mode=rewrite (tombstones dropped, deletes kept)
+            route:  RegexRouter ([^.]+)\\.([^.]+)\\.([^.]+) -> $3
+  no chain  the envelopes as they are
+
+The rate is source events (polled records) per second until every one of them is in Kafka
+(with the chain: N records in `products`; without: N events + N/5 tombstones). Prints medians
+over RUNS runs (default 3) for schemas.enable=true and false (SCHEMAS=true|false|both), and the
+ratio chain / no chain (target >= 0.9).
+
+usage: transforms_bench.py SLUICE_BINARY [EVENTS]
+The scripted plugin must be built beside the binary: <build>/test-plugins/good.
+"""
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TOPIC = "dbserver1.inventory.products"
+
+
+def start_dev_kafka(sluice, topics):
+    args = [sluice, "dev-kafka"] + sum((["--topic", t] for t in topics), [])
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
+    bootstrap = p.stdout.readline().strip()
+    if not bootstrap:
+        sys.exit("dev-kafka did not start")
+    return p, bootstrap
+
+
+def end_offset(bootstrap, topic):
+    out = subprocess.run(["kcat", "-b", bootstrap, "-Q", "-t", f"{topic}:0:-1"],
+                         capture_output=True, text=True, timeout=30).stdout
+    for word in reversed(out.split()):
+        if word.isdigit():
+            return int(word)
+    return 0
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run(sluice, plugin_path, events, chain, schemas, work):
+    kafka, bootstrap = start_dev_kafka(sluice, [f"{TOPIC}:1", "products:1"])
+    try:
+        worker = os.path.join(work, "worker.properties")
+        with open(worker, "w") as f:
+            f.write(f"bootstrap.servers={bootstrap}\n"
+                    "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
+                    "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
+                    f"key.converter.schemas.enable={schemas}\nvalue.converter.schemas.enable={schemas}\n"
+                    f"offset.storage.file.filename={work}/offsets\n"
+                    f"plugin.path={plugin_path}\n"
+                    "listeners=http://127.0.0.1:0\n")
+        conn = os.path.join(work, "bench.properties")
+        with open(conn, "w") as f:
+            f.write(f"name=bench\nconnector.class=sluice.test.ScriptedSourceConnector\ntasks.max=1\n"
+                    f"topic={TOPIC}\nenvelopes=true\nbatch.size=1000\nrecords={events}\n")
+            if chain:
+                f.write("transforms=unwrap,route\n"
+                        "transforms.unwrap.type=io.debezium.transforms.ExtractNewRecordState\n"
+                        "transforms.unwrap.add.fields=op,source.ts_ms\n"
+                        "transforms.unwrap.delete.handling.mode=rewrite\n"
+                        "transforms.route.type=org.apache.kafka.connect.transforms.RegexRouter\n"
+                        "transforms.route.regex=([^.]+)\\\\.([^.]+)\\\\.([^.]+)\n"
+                        "transforms.route.replacement=$3\n")
+        if os.path.exists(f"{work}/offsets"):
+            os.remove(f"{work}/offsets")
+        topic, expected = ("products", events) if chain else (TOPIC, events + events // 5)
+        start = time.monotonic()
+        p = subprocess.Popen([sluice, "standalone", worker, conn], stderr=subprocess.DEVNULL)
+        deadline = start + 900
+        cpu = 0.0
+        while end_offset(bootstrap, topic) < expected:
+            if time.monotonic() > deadline or p.poll() is not None:
+                sys.exit(f"sluice did not deliver all records ({'chain' if chain else 'no chain'})")
+            cpu = cpu_seconds(p.pid)
+            time.sleep(0.05)
+        elapsed = time.monotonic() - start
+        cpu = cpu_seconds(p.pid)
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=60)
+        return events / elapsed, cpu
+    finally:
+        kafka.terminate()
+        kafka.wait()
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    sluice = os.path.abspath(sys.argv[1])
+    events = int(sys.argv[2]) if len(sys.argv) > 2 else 500_000
+    events -= events % 10
+    runs = int(os.environ.get("RUNS", "3"))
+    build = os.path.dirname(os.path.dirname(sluice))
+    plugin_path = f"{build}/plugins-out,{build}/test-plugins/good"
+    if not os.path.exists(f"{build}/test-plugins/good/sluice-test-scripted.so"):
+        sys.exit(f"no {build}/test-plugins/good/sluice-test-scripted.so: build sluice-test-scripted")
+    which = os.environ.get("SCHEMAS", "both")
+    settings = ["true", "false"] if which == "both" else [which]
+    with tempfile.TemporaryDirectory() as work:
+        for schemas in settings:
+            rows = {True: [], False: []}
+            for _ in range(runs):
+                for chain in (False, True):
+                    rows[chain].append(run(sluice, plugin_path, events, chain, schemas, work))
+            print(f"{events} change events, schemas.enable={schemas}, {runs} runs, medians:")
+            print(f"{'':10} {'events/s':>12} {'CPU s':>8}")
+            med = {}
+            for chain in (False, True):
+                med[chain] = [statistics.median(r[i] for r in rows[chain]) for i in range(2)]
+                print(f"{'chain' if chain else 'no chain':10} {med[chain][0]:12,.0f} {med[chain][1]:8.2f}")
+            print(f"chain / no chain rate: {med[True][0] / med[False][0]:.2f}  (target >= 0.90)\n")
+
+
+if __name__ == "__main__":
+    main()
