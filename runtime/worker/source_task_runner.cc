@@ -184,6 +184,38 @@ Result<bool> SourceTaskRunner::convert(const api::SourceRecord& r, const api::So
   return true;
 }
 
+Status SourceTaskRunner::ensure_topic(const std::string& topic) {
+  // Only one warning per process when the brokers cannot create topics (the dev broker).
+  static std::atomic<bool> warned_unsupported{false};
+  kafka::NewTopic t = p_.topic_creation->new_topic(topic);
+  if (!admin_) {
+    auto created = kafka::TopicAdmin::create(p_.admin_props);
+    if (!created) return Error::fatal("topic creation: " + created.error().message, Stage::KafkaProduce);
+    admin_ = std::move(*created);
+  }
+  auto outcome = admin_->create_topic(t, p_.admin_timeout_ms);
+  if (!outcome) {
+    std::string why = outcome.error().message;
+    while (!why.empty() && why.back() == '.') why.pop_back();
+    return Error::fatal("Task failed to create new topic " + t.describe() + ": " + why +
+                            ". Ensure that the task is authorized to create topics or that the topic exists and "
+                            "restart the task",
+                        Stage::KafkaProduce);
+  }
+  switch (*outcome) {
+    case kafka::CreateOutcome::Created: log::info(p_.id.str(), "Created topic ", t.describe()); break;
+    case kafka::CreateOutcome::Existed: log::info(p_.id.str(), "Found existing topic '", topic, "'"); break;
+    case kafka::CreateOutcome::Unsupported:
+      if (!warned_unsupported.exchange(true))
+        log::warn(p_.id.str(), "the Kafka brokers do not support CreateTopics (or did not answer in time); topics "
+                  "such as '", topic, "' are left to the brokers' auto-creation, without the topic.creation.* "
+                  "settings");
+      break;
+  }
+  p_.topic_creation->add(topic);
+  return {};
+}
+
 Status SourceTaskRunner::send_batch(std::vector<api::SourceRecord>& batch) {
   const bool chained = p_.chain && !p_.chain->empty();
   for (auto& polled : batch) {
@@ -207,6 +239,8 @@ Status SourceTaskRunner::send_batch(std::vector<api::SourceRecord>& batch) {
       seen_topics_.insert(out->topic);
       p_.topics->add(out->topic);
     }
+    if (p_.topic_creation && !p_.topic_creation->known(out->topic))
+      if (auto st = ensure_topic(out->topic); !st) return st;
     int32_t partition = out->kafka_partition.value_or(-1);
     int64_t ts = out->timestamp.value_or(-1);
     auto partition_map = polled.source_partition;

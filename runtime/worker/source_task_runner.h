@@ -17,7 +17,9 @@
 #include "runtime/kafka/producer.h"
 #include "runtime/worker/error_handler.h"
 #include "runtime/worker/submitted_records.h"
+#include "runtime/kafka/admin.h"
 #include "runtime/worker/task_state.h"
+#include "runtime/worker/topic_creation.h"
 #include "runtime/worker/transform_chain.h"
 #include "storage/api/offset_store.h"
 
@@ -62,6 +64,9 @@ struct SourceTaskParts {
   std::string key_converter_class, value_converter_class, header_converter_class;
   std::unique_ptr<TransformChain> chain;  // may be null: no transformations
   ErrorPolicy errors;
+  std::unique_ptr<TopicCreation> topic_creation;  // null: topics are not created by the task
+  kafka::RdProps admin_props;                     // for topic creation's admin client
+  int admin_timeout_ms = 40000;
   kafka::RdProps producer_props;
   storage::OffsetBackingStore* offsets = nullptr;
   std::shared_ptr<TopicSet> topics;
@@ -101,6 +106,8 @@ class SourceTaskRunner {
   Result<bool> convert(const api::SourceRecord& r, const api::SourceRecord& polled);
   // A record that goes nowhere: its offset still becomes committable, in order.
   void skip(api::SourceRecord polled);
+  // Creates `topic` before its first record when topic creation is on (once per task and topic).
+  Status ensure_topic(const std::string& topic);
   Status commit_offsets();
   void wait_while_paused(std::chrono::steady_clock::time_point& next_flush);
   void on_delivery(const kafka::Delivery& d);
@@ -123,6 +130,7 @@ class SourceTaskRunner {
   std::string delivery_error_;  // the first failed delivery, set on the task thread
 
   api::SourceRecord work_;  // the record the chain transforms, reused
+  std::unique_ptr<kafka::TopicAdmin> admin_;  // created on the first topic to create
   // Reused buffers: no per-record allocation for the serialized forms.
   std::string key_buf_, value_buf_;
   bool key_null_ = false, value_null_ = false;

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "runtime/worker/connector_config.h"
+#include "runtime/worker/topic_creation.h"
 
 namespace sluice::worker {
 
@@ -226,6 +227,7 @@ api::ConfigDef enriched_connector_def(const plugin_host::Registry& r, const Conf
   };
   embed(SLUICE_TRANSFORMATION, "transforms", "Transforms", "transformation", "Transformation");
   embed(SLUICE_PREDICATE, "predicates", "Predicates", "predicate", "Predicate");
+  enrich_topic_creation(def, config);
   return def;
 }
 

@@ -72,7 +72,8 @@ class TransformChain {
   std::vector<Step> steps_;
 };
 
-// The framework ConfigDef with the chain's keys for this config (Connect's enrich).
+// The framework ConfigDef with the chain's keys for this config (Connect's enrich), and the
+// topic creation groups' keys (topic_creation.h).
 api::ConfigDef enriched_connector_def(const plugin_host::Registry& registry, const api::Config& config);
 
 // Validates a connector config against the enriched framework ConfigDef, then configures each

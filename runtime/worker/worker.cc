@@ -131,6 +131,23 @@ Result<kafka::RdProps> Worker::producer_props(const TaskId& id, const api::Confi
   return props;
 }
 
+Result<kafka::RdProps> Worker::admin_props(const TaskId& id, const api::Config& cc) const {
+  // Connect's topic-creation admin client: the worker's common client settings, admin.*, then
+  // the connector's admin.override.*.
+  kafka::RdProps props = {{"client.id", "connector-adminclient-" + id.str()}};
+  kafka::JavaProps top = config_.raw;
+  top["bootstrap.servers"] = config_.bootstrap_servers;
+  auto base = kafka::common_client_settings(top);
+  if (!base) return base.error();
+  props.insert(props.end(), base->begin(), base->end());
+  for (auto [prefix, source] : {std::pair{"admin.", &config_.raw}, std::pair{"admin.override.", &cc}}) {
+    auto tr = kafka::translate_common(with_prefix(*source, prefix), prefix);
+    if (!tr) return tr.error();
+    props.insert(props.end(), tr->begin(), tr->end());
+  }
+  return props;
+}
+
 Status Worker::start_task(const TaskId& id, const api::Config& cc, const api::Config& task_config,
                           bool paused) {
   auto factory = registry_.create_source_connector(get(cc, "connector.class"));
@@ -161,6 +178,21 @@ Status Worker::start_task(const TaskId& id, const api::Config& cc, const api::Co
   parts.header_converter_class = class_of(SLUICE_HEADER_CONVERTER, "header.converter", config_.header_converter);
   parts.chain = std::move(*chain);
   parts.errors = *errors;
+  bool create_topics = true;
+  try {
+    create_topics = api::config_value::get_bool(config_.raw, "topic.creation.enable", true);
+  } catch (const std::exception& e) {
+    return Error::fatal(e.what(), Stage::Config);
+  }
+  auto topic_creation = TopicCreation::from_config(create_topics, cc);
+  if (!topic_creation) return topic_creation.error();
+  parts.topic_creation = std::move(*topic_creation);
+  if (parts.topic_creation) {
+    auto admin = admin_props(id, cc);
+    if (!admin) return admin.error();
+    parts.admin_props = std::move(*admin);
+    parts.admin_timeout_ms = static_cast<int>(config_.request_timeout_ms);
+  }
   parts.key_converter = std::move(*key);
   parts.value_converter = std::move(*value);
   parts.header_converter = std::move(*header);

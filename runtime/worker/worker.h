@@ -60,6 +60,7 @@ class Worker {
   Result<std::unique_ptr<api::ConverterHandle>> make_converter(bool is_key, const api::Config& cc) const;
   Result<std::unique_ptr<api::HeaderConverterHandle>> make_header_converter(const api::Config& cc) const;
   Result<kafka::RdProps> producer_props(const TaskId& id, const api::Config& cc) const;
+  Result<kafka::RdProps> admin_props(const TaskId& id, const api::Config& cc) const;
 
   WorkerConfig config_;
   const plugin_host::Registry& registry_;
