@@ -36,7 +36,9 @@ class RealKafka {
     FILE* f = fdopen(out[0], "r");
     char line[4096] = {0};
     bool got = f && std::fgets(line, sizeof line, f);
-    if (f) std::fclose(f);
+    // Keep the pipe open while the harness runs: it may still be writing the lines after the
+    // first, and a closed pipe kills it with BrokenPipeError (and the brokers with it).
+    out_ = f;
     if (!got) {
       stop();
       throw std::runtime_error("the Kafka harness did not start (see its stderr)");
@@ -57,8 +59,11 @@ class RealKafka {
     int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;
+    if (out_) std::fclose(out_);
+    out_ = nullptr;
   }
   pid_t pid_ = -1;
+  FILE* out_ = nullptr;
   std::string bootstrap_;
 };
 
