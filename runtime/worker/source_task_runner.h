@@ -88,6 +88,11 @@ class SourceTaskRunner {
   void join();
 
   StatusSnapshot status() const { return status_.get(); }
+  // Adds a line to the status trace (the worker notes auto-restart attempts on a FAILED task).
+  void append_trace(const std::string& line) {
+    auto snap = status_.get();
+    status_.set(snap.state, snap.trace + line);
+  }
   const TaskId& id() const { return p_.id; }
   // Records acknowledged by Kafka since start (for logs and benchmarks).
   uint64_t delivered() const { return delivered_.load(std::memory_order_relaxed); }

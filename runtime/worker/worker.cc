@@ -41,9 +41,133 @@ struct Worker::ConnectorRun : api::ConnectorContext {
 Worker::Worker(WorkerConfig config, const plugin_host::Registry& registry,
                storage::OffsetBackingStore& offsets, ReconfigureFn on_reconfigure)
     : config_(std::move(config)), registry_(registry), offsets_(offsets),
-      on_reconfigure_(std::move(on_reconfigure)) {}
+      on_reconfigure_(std::move(on_reconfigure)) {
+  if (config_.task_auto_restart) {
+    log::info("worker", "sluice.task.auto.restart.enable=true: FAILED tasks are restarted after ",
+              config_.task_auto_restart_backoff_initial_ms, " ms, doubling up to ",
+              config_.task_auto_restart_backoff_max_ms, " ms, at most ",
+              config_.task_auto_restart_max_attempts < 0 ? std::string("unlimited")
+                                                          : std::to_string(config_.task_auto_restart_max_attempts),
+              " times in a row");
+    supervisor_ = std::thread([this] { supervise(); });
+  }
+}
 
-Worker::~Worker() { stop_all(); }
+Worker::~Worker() {
+  {
+    std::lock_guard lock(supervisor_mu_);
+    supervisor_stop_ = true;
+  }
+  supervisor_cv_.notify_all();
+  if (supervisor_.joinable()) supervisor_.join();
+  stop_all();
+}
+
+void Worker::supervise() {
+  std::unique_lock lock(supervisor_mu_);
+  while (!supervisor_stop_) {
+    supervisor_cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return supervisor_stop_; });
+    if (supervisor_stop_) break;
+    lock.unlock();
+    supervise_once();
+    lock.lock();
+  }
+}
+
+void Worker::supervise_once() {
+  using Clock = std::chrono::steady_clock;
+  const auto now = Clock::now();
+  const int64_t max_attempts = config_.task_auto_restart_max_attempts;
+  const std::string limit = max_attempts < 0 ? "unlimited" : std::to_string(max_attempts);
+  struct Due {
+    TaskId id;
+    uint64_t generation;
+  };
+  std::vector<Due> due;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [connector, runners] : tasks_) {
+      for (auto& r : runners) {
+        auto it = restarts_.find(r->id().str());
+        if (it == restarts_.end()) continue;
+        RestartState& st = it->second;
+        StatusSnapshot snap = r->status();
+        const std::string& key = it->first;
+        if (snap.state == State::Running && st.attempts > 0 && !st.scheduled &&
+            now - st.started >= std::chrono::milliseconds(config_.task_auto_restart_backoff_max_ms)) {
+          log::info(key, "[sluice.task.auto.restart] task running again since its restart ", st.attempts,
+                    ": its restarts count from zero again");
+          st.attempts = 0;
+        }
+        if (snap.state != State::Failed || st.gave_up) continue;
+        if (!st.scheduled) {
+          if (max_attempts >= 0 && st.attempts >= max_attempts) {
+            st.gave_up = true;
+            r->append_trace(st.history + "\n[sluice.task.auto.restart] gave up after " + std::to_string(st.attempts) +
+                            " restarts in a row (sluice.task.auto.restart.max.attempts=" + limit + ")");
+            log::error(key, "[sluice.task.auto.restart] task FAILED again; gave up after ", st.attempts,
+                       " restarts in a row: restart it through the REST API");
+            continue;
+          }
+          int64_t delay = config_.task_auto_restart_backoff_initial_ms;
+          for (int64_t i = 0; i < st.attempts && delay < config_.task_auto_restart_backoff_max_ms; ++i) delay *= 2;
+          delay = std::min(delay, config_.task_auto_restart_backoff_max_ms);
+          st.scheduled = true;
+          st.next = now + std::chrono::milliseconds(delay);
+          std::string cause = snap.trace.substr(0, snap.trace.find('\n'));
+          st.pending = cause;
+          r->append_trace(st.history + "\n[sluice.task.auto.restart] restart " + std::to_string(st.attempts + 1) +
+                          " of " + limit + " in " + std::to_string(delay) + " ms");
+          log::warn(key, "[sluice.task.auto.restart] task FAILED (", cause, "); restart ", st.attempts + 1, " of ",
+                    limit, " in ", delay, " ms");
+        } else if (now >= st.next) {
+          due.push_back({r->id(), st.generation});
+        }
+      }
+    }
+  }
+  for (auto& d : due) {
+    std::lock_guard control(control_mu_);
+    api::Config cc, tc;
+    int64_t attempt = 0;
+    {
+      std::lock_guard lock(mu_);
+      auto it = restarts_.find(d.id.str());
+      // Stopped, deleted or restarted by the herder since: not ours to restart any more.
+      if (it == restarts_.end() || it->second.generation != d.generation) continue;
+      cc = it->second.connector_config;
+      tc = it->second.task_config;
+      attempt = it->second.attempts + 1;
+    }
+    std::unique_ptr<SourceTaskRunner> old;
+    bool paused = false;
+    {
+      std::lock_guard lock(mu_);
+      if (auto c = connectors_.find(d.id.connector); c != connectors_.end())
+        paused = c->second->status.get().state == State::Paused;
+      if (auto it = tasks_.find(d.id.connector); it != tasks_.end())
+        for (auto r = it->second.begin(); r != it->second.end(); ++r)
+          if ((*r)->id().task == d.id.task) {
+            old = std::move(*r);
+            it->second.erase(r);
+            break;
+          }
+    }
+    if (old) {
+      old->request_stop();
+      old->join();
+    }
+    log::info(d.id.str(), "[sluice.task.auto.restart] restarting the task (restart ", attempt, " of ", limit, ")");
+    if (auto st = launch_task(d.id, cc, tc, paused, false); !st) {
+      log::error(d.id.str(), "[sluice.task.auto.restart] restart ", attempt, " failed: ", st.error().message);
+      std::lock_guard lock(mu_);
+      if (auto it = restarts_.find(d.id.str()); it != restarts_.end()) {
+        it->second.attempts = attempt;
+        it->second.scheduled = false;
+      }
+    }
+  }
+}
 
 Status Worker::start_connector(const std::string& name, const api::Config& config) {
   auto handle = registry_.create_source_connector(get(config, "connector.class"));
@@ -150,6 +274,12 @@ Result<kafka::RdProps> Worker::admin_props(const TaskId& id, const api::Config& 
 
 Status Worker::start_task(const TaskId& id, const api::Config& cc, const api::Config& task_config,
                           bool paused) {
+  std::lock_guard control(control_mu_);
+  return launch_task(id, cc, task_config, paused, true);
+}
+
+Status Worker::launch_task(const TaskId& id, const api::Config& cc, const api::Config& task_config, bool paused,
+                           bool fresh) {
   auto factory = registry_.create_source_connector(get(cc, "connector.class"));
   if (!factory) return factory.error();
   SourceTaskParts parts;
@@ -212,13 +342,28 @@ Status Worker::start_task(const TaskId& id, const api::Config& cc, const api::Co
   runner->start();
   std::lock_guard lock(mu_);
   tasks_[id.connector].push_back(std::move(runner));
+  RestartState& rs = restarts_[id.str()];
+  if (fresh) {
+    rs = RestartState{};
+  } else {
+    ++rs.attempts;
+    rs.history += "\n[sluice.task.auto.restart] restart " + std::to_string(rs.attempts) + " after: " + rs.pending;
+  }
+  rs.connector_config = cc;
+  rs.task_config = task_config;
+  rs.scheduled = false;
+  rs.gave_up = false;
+  rs.started = std::chrono::steady_clock::now();
+  rs.generation = ++generation_;
   return {};
 }
 
 void Worker::stop_task(const TaskId& id) {
+  std::lock_guard control(control_mu_);
   std::unique_ptr<SourceTaskRunner> runner;
   {
     std::lock_guard lock(mu_);
+    restarts_.erase(id.str());
     auto it = tasks_.find(id.connector);
     if (it == tasks_.end()) return;
     auto& v = it->second;
@@ -282,9 +427,15 @@ bool Worker::has_connector(const std::string& connector) const {
 }
 
 void Worker::stop_tasks(const std::string& connector) {
+  std::lock_guard control(control_mu_);
   std::vector<std::unique_ptr<SourceTaskRunner>> runners;
   {
     std::lock_guard lock(mu_);
+    for (auto it = restarts_.begin(); it != restarts_.end();)
+      it = it->first.starts_with(connector + "-") && it->first.size() > connector.size() + 1 &&
+                   it->first.find_first_not_of("0123456789", connector.size() + 1) == std::string::npos
+               ? restarts_.erase(it)
+               : std::next(it);
     auto it = tasks_.find(connector);
     if (it == tasks_.end()) return;
     runners = std::move(it->second);
@@ -296,6 +447,7 @@ void Worker::stop_tasks(const std::string& connector) {
 }
 
 void Worker::stop_connector(const std::string& connector) {
+  std::lock_guard control(control_mu_);
   stop_tasks(connector);
   std::unique_ptr<ConnectorRun> run;
   {
@@ -310,6 +462,7 @@ void Worker::stop_connector(const std::string& connector) {
 }
 
 void Worker::stop_all() {
+  std::lock_guard control(control_mu_);
   std::vector<std::string> names;
   {
     std::lock_guard lock(mu_);

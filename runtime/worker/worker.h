@@ -3,11 +3,14 @@
 // where configs come from (the Herder's job); it resolves classes through the plugin
 // registry, builds converters and producers, and runs each task on its own thread.
 
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "plugins/api/plugin.h"
@@ -61,6 +64,24 @@ class Worker {
   Result<std::unique_ptr<api::HeaderConverterHandle>> make_header_converter(const api::Config& cc) const;
   Result<kafka::RdProps> producer_props(const TaskId& id, const api::Config& cc) const;
   Result<kafka::RdProps> admin_props(const TaskId& id, const api::Config& cc) const;
+  // `fresh`: a start from the herder, which resets the task's auto-restart count.
+  Status launch_task(const TaskId& id, const api::Config& cc, const api::Config& task_config, bool paused,
+                     bool fresh);
+
+  // Sluice's auto-restart of FAILED tasks (sluice.task.auto.restart.*, worker_config.h): a
+  // thread looks at the tasks every 200 ms and restarts a FAILED one after its backoff.
+  struct RestartState {
+    api::Config connector_config, task_config;
+    int64_t attempts = 0;  // restarts in a row so far
+    bool scheduled = false;
+    bool gave_up = false;
+    std::chrono::steady_clock::time_point next, started;
+    uint64_t generation = 0;  // which start of the task this state belongs to
+    std::string history;      // one line per restart so far, for the status trace
+    std::string pending;      // the failure the scheduled restart is for
+  };
+  void supervise();
+  void supervise_once();
 
   WorkerConfig config_;
   const plugin_host::Registry& registry_;
@@ -71,6 +92,15 @@ class Worker {
   std::map<std::string, std::vector<std::unique_ptr<SourceTaskRunner>>> tasks_;
   // Outlives the connector's tasks: topic tracking survives restarts, as in Connect.
   std::map<std::string, std::shared_ptr<TopicSet>> topics_;
+  // Serializes starting and stopping tasks with the auto-restarts (held while joining tasks,
+  // so never while holding mu_). Recursive: stop_all -> stop_connector -> stop_tasks.
+  std::recursive_mutex control_mu_;
+  std::map<std::string, RestartState> restarts_;  // by TaskId::str(), under mu_
+  uint64_t generation_ = 0;
+  std::thread supervisor_;
+  std::mutex supervisor_mu_;
+  std::condition_variable supervisor_cv_;
+  bool supervisor_stop_ = false;
 };
 
 }  // namespace sluice::worker

@@ -36,11 +36,24 @@ Result<WorkerConfig> WorkerConfig::parse(Props raw, bool standalone) {
         get_long(raw, "task.shutdown.graceful.timeout.ms", c.task_shutdown_graceful_timeout_ms);
     c.request_timeout_ms = get_long(raw, "request.timeout.ms", c.request_timeout_ms);
     c.plugin_path = get_string(raw, "plugin.path", "");
+    c.task_auto_restart = get_bool(raw, "sluice.task.auto.restart.enable", c.task_auto_restart);
+    c.task_auto_restart_backoff_initial_ms =
+        get_long(raw, "sluice.task.auto.restart.backoff.initial.ms", c.task_auto_restart_backoff_initial_ms);
+    c.task_auto_restart_backoff_max_ms =
+        get_long(raw, "sluice.task.auto.restart.backoff.max.ms", c.task_auto_restart_backoff_max_ms);
+    c.task_auto_restart_max_attempts =
+        get_long(raw, "sluice.task.auto.restart.max.attempts", c.task_auto_restart_max_attempts);
   } catch (const std::exception& e) {
     return Error::fatal(e.what(), Stage::Config);
   }
   if (c.offset_flush_interval_ms <= 0)
     return Error::fatal("offset.flush.interval.ms must be positive", Stage::Config);
+  if (c.task_auto_restart_backoff_initial_ms < 0 ||
+      c.task_auto_restart_backoff_max_ms < c.task_auto_restart_backoff_initial_ms)
+    return Error::fatal("sluice.task.auto.restart.backoff.initial.ms must be >= 0 and no more than "
+                        "sluice.task.auto.restart.backoff.max.ms", Stage::Config);
+  if (c.task_auto_restart_max_attempts < -1)
+    return Error::fatal("sluice.task.auto.restart.max.attempts must be -1 (no limit) or more", Stage::Config);
   c.raw = std::move(raw);
   return c;
 }
