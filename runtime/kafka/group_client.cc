@@ -426,7 +426,9 @@ void GroupClient::close() {
   impl_->abort_io = true;  // before stop_flag: leave_group() clears it after the loop sees stop_flag
   impl_->stop_flag = true;
   impl_->cv.notify_all();
-  if (impl_->thread.joinable()) impl_->thread.join();
+  // From a callback (the membership thread itself): the loop ends when the callback
+  // returns, and the destructor joins.
+  if (impl_->thread.joinable() && impl_->thread.get_id() != std::this_thread::get_id()) impl_->thread.join();
 }
 
 void GroupClient::request_rejoin() {

@@ -12,7 +12,9 @@
 // NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, a lost coordinator connection, INVALID_REQUEST
 // from SyncGroup (librdkafka's mock answers a late follower so), and on request_rejoin().
 // Callbacks run on that thread, one at a time; while one runs no heartbeat is sent, so they
-// must return well within the session timeout.
+// must return well within the session timeout. A callback may call request_rejoin() and
+// close() (which then returns at once; the membership ends when the callback returns), but
+// must not destroy the client.
 
 #include <chrono>
 #include <cstdint>

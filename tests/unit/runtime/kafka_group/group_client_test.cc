@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -289,4 +290,33 @@ TEST_CASE("a client with no reachable broker keeps retrying and closes promptly"
   bad = cfg;
   bad.bootstrap_servers = "nohost";
   CHECK_FALSE(GroupClient::start(bad, cb).ok());
+}
+
+TEST_CASE("a callback may close its own client; the member then leaves the group") {
+  auto cluster = MockCluster::start(1);
+  REQUIRE(cluster.ok());
+  GroupClientConfig cfg;
+  cfg.bootstrap_servers = (*cluster)->bootstrap_servers();
+  cfg.group_id = "self-close";
+  cfg.session_timeout = 3000ms;
+  cfg.heartbeat_interval = 500ms;
+  GroupCallbacks cb;
+  std::atomic<int> assigned{0};
+  std::atomic<GroupClient*> self{nullptr};  // set before the mock's 3 s initial join delay ends
+  cb.protocols = [] { return std::vector<GroupProtocol>{{"default", "m"}}; };
+  cb.perform_assignment = [](const GroupJoin& j) {
+    std::map<std::string, std::string> out;
+    for (const auto& m : j.members) out[m.member_id] = "a";
+    return out;
+  };
+  cb.on_assign = [&](const GroupAssignment&) {
+    ++assigned;
+    self.load()->close();
+  };
+  auto c = GroupClient::start(cfg, cb);
+  REQUIRE(c.ok());
+  self = c->get();
+  REQUIRE(wait_for([&] { return assigned.load() == 1 && (*c)->member_id().empty(); }, 20s));
+  c->reset();  // joins the finished thread
+  CHECK(assigned.load() == 1);
 }
