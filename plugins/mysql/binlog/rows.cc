@@ -95,8 +95,14 @@ bool RowIterator::next() {
   if (!status_.ok() || pos_ >= end_) return false;
   if (started_) ++row_index_;
   started_ = true;
+  const uint8_t* start = pos_;
   if (kind_ != RowsKind::kInsert && !decode_image(bitmap_before_, before_)) return false;
   if (kind_ != RowsKind::kDelete && !decode_image(bitmap_after_, after_)) return false;
+  if (pos_ == start) {  // images naming no columns: the servers never write them
+    status_ = Status::error("row " + std::to_string(row_index_) + ": row image holds no columns at row data offset " +
+                            std::to_string(offset()));
+    return false;
+  }
   return true;
 }
 

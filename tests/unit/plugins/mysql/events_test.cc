@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <memory>
+
 #include "plugins/mysql/binlog/crc32.h"
 #include "plugins/mysql/binlog/events.h"
 #include "plugins/mysql/binlog/framing.h"
@@ -15,7 +17,12 @@ using namespace sluice::mysql::test;
 
 namespace {
 
-Status feed(EventParser& p, const Bytes& e, Event& out) { return p.parse(e.data(), e.size(), out); }
+// Events keep views into their bytes: every fed event stays alive until the test ends.
+Status feed(EventParser& p, Bytes e, Event& out) {
+  static std::vector<std::unique_ptr<Bytes>> keep;
+  keep.push_back(std::make_unique<Bytes>(std::move(e)));
+  return p.parse(keep.back()->data(), keep.back()->size(), out);
+}
 
 EventParser mysql8() {
   EventParser p;

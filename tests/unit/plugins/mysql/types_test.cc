@@ -18,13 +18,14 @@ struct OneRow {
   EventParser parser;
   RowIterator rows;
   Status status;
+  Bytes tm, ev;  // the cells view into these
 
   OneRow(const std::vector<Col>& cols, const Bytes& values, const Bytes& opt_meta = {},
          const TableSchema* schema = nullptr, uint64_t null_mask = 0) {
     Event e;
     Bytes f = fde_event("8.0.36");
     REQUIRE(parser.parse(f.data(), f.size(), e).ok());
-    Bytes tm = event(event_type::kTableMap, table_map_body(9, "db", "t", cols, opt_meta));
+    tm = event(event_type::kTableMap, table_map_body(9, "db", "t", cols, opt_meta));
     status = parser.parse(tm.data(), tm.size(), e);
     if (!status.ok()) return;
     Bytes row((cols.size() + 7) / 8, 0);
@@ -32,7 +33,7 @@ struct OneRow {
       if (null_mask >> i & 1) row[i / 8] |= uint8_t(1 << (i % 8));
     }
     put(row, values);
-    Bytes ev = event(event_type::kWriteRowsV2, rows_body(9, cols.size(), all_columns(cols.size()), nullptr, row, true));
+    ev = event(event_type::kWriteRowsV2, rows_body(9, cols.size(), all_columns(cols.size()), nullptr, row, true));
     status = parser.parse(ev.data(), ev.size(), e);
     if (!status.ok()) return;
     status = rows.reset(std::get<RowsEvent>(e.data), schema);
