@@ -81,9 +81,13 @@ Status RowIterator::reset(const RowsEvent& ev, const TableSchema* schema) {
 
 bool RowIterator::fail(size_t col, const std::string& what) {
   if (status_.ok()) {
-    std::string name = columns_.size() > col && !columns_[col].name.empty()
-                           ? std::string(columns_[col].name)
-                           : "@" + std::to_string(col + 1);
+    std::string name;
+    if (columns_.size() > col && !columns_[col].name.empty()) {
+      name = columns_[col].name;
+    } else {
+      name = '@';
+      name += std::to_string(col + 1);
+    }
     status_ = Status::error("row " + std::to_string(row_index_) + ", column " + name + " (" +
                             std::string(column_type_name(columns_[col].def->real_type)) + "): " + what +
                             " at row data offset " + std::to_string(offset()));
