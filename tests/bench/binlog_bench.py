@@ -11,10 +11,10 @@ statements of 10,000 rows. Then, with the file in the page cache, one after the 
   ref     mariadb-binlog -v --base64-output=decode-rows FILE > /dev/null
 
 and prints wall time, rows/s, MB/s and the ratio to mariadb-binlog for each (best of RUNS,
-default 2). DECODER is `sluice mysql-binlog` or the mysql_binlog_bench binary (the same code
-without the worker, tests/bench/CMakeLists.txt); build it Release for meaningful figures.
+default 2). DECODER is the sluice binary (`sluice mysql-binlog`) or sluice-mysql-binlog (the same
+code without the worker: `cmake --build BUILD --target sluice-mysql-binlog`); Release builds only.
 
-usage: binlog_bench.py DECODER [ROWS]     (DECODER: path to sluice or mysql_binlog_bench)
+usage: binlog_bench.py DECODER [ROWS]     (DECODER: path to sluice or sluice-mysql-binlog)
 environment: RUNS (default 2), KEEP_WORK=1 keeps the server folder
 """
 import json
@@ -49,7 +49,7 @@ def main():
     decoder = os.path.abspath(sys.argv[1])
     rows = int(sys.argv[2]) if len(sys.argv) > 2 else 5_000_000
     runs = int(os.environ.get("RUNS", "2"))
-    prefix = [decoder] if os.path.basename(decoder).startswith("mysql_binlog") else [decoder, "mysql-binlog"]
+    prefix = [decoder] if os.path.basename(decoder) == "sluice-mysql-binlog" else [decoder, "mysql-binlog"]
     batch = 10_000
     with MariaDB(config={"innodb_buffer_pool_size": "2G", "innodb_log_file_size": "1G",
                          "max_binlog_size": "1G"}, buffer_pool="2G") as db:
