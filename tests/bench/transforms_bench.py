@@ -125,6 +125,9 @@ def main():
             for chain in (False, True):
                 med[chain] = [statistics.median(r[i] for r in rows[chain]) for i in range(2)]
                 print(f"{'chain' if chain else 'no chain':10} {med[chain][0]:12,.0f} {med[chain][1]:8.2f}")
+            for chain in (False, True):
+                runs_text = ", ".join(f"{r[0]:,.0f}" for r in rows[chain])
+                print(f"  {'chain' if chain else 'no chain'} runs (events/s): {runs_text}")
             print(f"chain / no chain rate: {med[True][0] / med[False][0]:.2f}  (target >= 0.90)\n")
 
 
