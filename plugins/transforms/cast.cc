@@ -370,7 +370,7 @@ class Cast final : public api::Transformation {
 
   Spec spec_;
   bool replace_null_ = true;
-  SchemaCache<> cache_{16};
+  SchemaCache<> cache_{kSchemaCacheSize};
 };
 
 }  // namespace

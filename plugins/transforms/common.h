@@ -25,6 +25,11 @@ namespace sluice::transforms {
 
 inline constexpr const char* kVersion = "0.1.0";
 
+// Derived schemas kept per transformation instance. Java keeps 16 per SMT and compares schemas
+// by value; Sluice's converters cache by schema object, so a connector with many tables must
+// not thrash this cache: 256 tables' worth.
+inline constexpr size_t kSchemaCacheSize = 256;
+
 // org.apache.kafka.connect.errors.DataException: data a transformation cannot handle.
 class DataException : public std::runtime_error {
  public:

@@ -161,7 +161,7 @@ class InsertField final : public Base {
   std::optional<Spec> topic_, partition_, offset_, timestamp_, static_;
   std::optional<std::string> static_value_;
   bool replace_null_ = true;
-  SchemaCache<> cache_{16};
+  SchemaCache<> cache_{kSchemaCacheSize};
 };
 
 // ---- ReplaceField --------------------------------------------------------------------------
@@ -279,7 +279,7 @@ class ReplaceField final : public Base {
   std::set<std::string> exclude_, include_;
   std::vector<std::pair<std::string, std::string>> renames_;
   bool replace_null_ = true;
-  SchemaCache<> cache_{16};
+  SchemaCache<> cache_{kSchemaCacheSize};
 };
 
 // ---- MaskField -----------------------------------------------------------------------------
@@ -493,7 +493,7 @@ class ValueToKey final : public Base {
   static constexpr const char* kPurpose = "copying fields from value to key";
   std::vector<std::string> fields_;
   bool replace_null_ = true;
-  SchemaCache<> cache_{16};
+  SchemaCache<> cache_{kSchemaCacheSize};
 };
 
 // ---- ExtractField --------------------------------------------------------------------------
@@ -669,7 +669,7 @@ class HoistField final : public Base {
 
  private:
   std::string field_;
-  SchemaCache<> cache_{16};
+  SchemaCache<> cache_{kSchemaCacheSize};
 };
 
 // ---- Flatten -------------------------------------------------------------------------------
@@ -779,7 +779,7 @@ class Flatten final : public Base {
   }
 
   std::string delimiter_ = ".";
-  SchemaCache<> cache_{16};
+  SchemaCache<> cache_{kSchemaCacheSize};
 };
 
 // ---- SetSchemaMetadata ---------------------------------------------------------------------
@@ -839,7 +839,7 @@ class SetSchemaMetadata final : public Base {
   std::optional<std::string> name_;
   std::optional<int32_t> version_;
   bool replace_null_ = true;
-  SchemaCache<> cache_{16};
+  SchemaCache<> cache_{kSchemaCacheSize};
 };
 
 }  // namespace

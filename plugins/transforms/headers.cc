@@ -110,7 +110,7 @@ class HeaderFrom final : public api::Transformation {
   std::vector<std::string> fields_, headers_;
   bool move_ = false;
   bool replace_null_ = true;
-  SchemaCache<> cache_{16};
+  SchemaCache<> cache_{kSchemaCacheSize};
 };
 
 class InsertHeader final : public api::Transformation {

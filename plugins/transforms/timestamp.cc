@@ -264,7 +264,7 @@ class TimestampConverter final : public api::Transformation {
   Precision precision_ = Precision::Millis;
   std::unique_ptr<text::DateFormat> format_;
   bool replace_null_ = true;
-  SchemaCache<> cache_{16};
+  SchemaCache<> cache_{kSchemaCacheSize};
 };
 
 // ---- TimestampRouter -----------------------------------------------------------------------
