@@ -5,6 +5,8 @@
 #   transforms.jsonl         what the SMTs and predicates (Kafka's, Debezium's unwrap and router)
 #                            do with a set of records
 #   transform_configs.jsonl  their ConfigDefs
+#   mysql_binary_json.tsv    the text Debezium's MySQL connector makes of MySQL binary JSON
+#                            (mysql-binlog-connector-java's JsonBinary.parseAsString)
 # tests/unit/plugins/converters/java_golden_test.cc and tests/unit/plugins/transforms/
 # java_golden_test.cc check Sluice against them.
 #
@@ -24,3 +26,5 @@ JAVA=${JAVA:-java}
 # SimpleDateFormat uses the JVM's zone; Connect's SMTs set UTC on theirs, the goldens need UTC too.
 "$JAVA" -Duser.timezone=UTC -cp "$CACHE/connect/*:$CACHE/plugins/debezium-connector-postgres/*" \
   "$HERE/GenTransformGoldens.java" "$HERE"
+"$JAVA" -cp "$CACHE/plugins/debezium-connector-mysql/*" "$HERE/GenBinlogJsonGoldens.java" "$HERE" \
+  "$ROOT/../shared/fixtures/mysql-binlog/json.binlog.000001"
