@@ -261,6 +261,11 @@ class EventParser {
   const TableMapCache& tables() const { return tables_; }
   TableMapCache& tables() { return tables_; }
   void set_verify_checksums(bool on) { verify_checksums_ = on; }
+  // Before the first FORMAT_DESCRIPTION_EVENT of a replication stream the server already sends
+  // an artificial ROTATE (and heartbeats) with checksums when it uses them: a reader that asked
+  // `SELECT @@binlog_checksum` says so here. A FORMAT_DESCRIPTION_EVENT replaces it.
+  void assume_checksum(ChecksumAlg alg) { format_.checksum = alg; }
+  // Table maps stay valid until the next TABLE_MAP of their id, ROTATE or FORMAT_DESCRIPTION.
   // Counts of events skipped because their type is unknown, and of checksum-less events.
   uint64_t unknown_events() const { return unknown_events_; }
 

@@ -123,6 +123,17 @@ TEST_CASE("checksums of ordinary events are verified", "[binlog][event]") {
   CHECK(feed(p, ev, e).ok());
 }
 
+TEST_CASE("artificial ROTATE before the format description, with a checksum", "[binlog][event]") {
+  EventParser p;
+  Event e;
+  Bytes b;
+  put_le(b, 4, 8);
+  put(b, "binlog.000001");
+  p.assume_checksum(ChecksumAlg::kCrc32);
+  REQUIRE(feed(p, event(event_type::kRotate, b, EventOpts{.timestamp = 0, .flags = event_flag::kArtificial}), e).ok());
+  CHECK(std::get<RotateEvent>(e.data).next_file == "binlog.000001");
+}
+
 TEST_CASE("ROTATE_EVENT", "[binlog][event]") {
   EventParser p = mysql8();
   Event e;
