@@ -314,9 +314,8 @@ std::string basename_of(const std::string& path) {
 
 class Decoder {
  public:
-  Decoder(bool events, bool stats, bool verify, Output& out) : events_(events), stats_(stats), out_(out) {
-    parser_.set_verify_checksums(verify);
-  }
+  Decoder(bool events, bool stats, bool verify, Output& out)
+      : events_(events), stats_(stats), verify_(verify), out_(out) {}
 
   // Returns the exit code contribution: 0 ok, 1 error (already reported).
   int run(const std::string& path) {
@@ -363,6 +362,7 @@ class Decoder {
 
   int decode(const uint8_t* data, size_t size) {
     parser_ = EventParser();
+    parser_.set_verify_checksums(verify_);
     Status st = check_binlog_magic(data, size);
     if (!st.ok()) return report(0, st.message());
     EventSplitter split(data, size, 4);
@@ -646,6 +646,7 @@ class Decoder {
 
   bool events_;
   bool stats_;
+  bool verify_;
   Output& out_;
   EventParser parser_;
   RowIterator rows_;
