@@ -11,7 +11,7 @@
 2. A MariaDB binlog made here: a private server (tests/support/mariadb.py), one table per
    column type, every value inserted, updated and deleted, plus a MINIMAL-image table and
    compressed events (log_bin_compress=ON); the binlog decoded and compared with what was
-   inserted.
+   inserted. Then a server with binlog_checksum=NONE.
 
 usage: mysql_binlog_test.py SLUICE_BINARY
 """
@@ -408,6 +408,22 @@ def test_mariadb(sluice):
         check(len(ddl) == 1 and ("c" * 300) in ddl[0]["query"], "mariadb: compressed DDL text decoded")
 
 
+def test_mariadb_no_checksum(sluice):
+    # binlog_checksum=NONE: the format description still ends with the algorithm byte and an
+    # unused 4-byte slot; the events after it carry no CRC.
+    from mariadb import MariaDB
+    with MariaDB(config={"binlog_checksum": "NONE"}) as db:
+        db.sql("CREATE DATABASE n; USE n; CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR(5));"
+               "INSERT INTO t VALUES (1, 'a'); UPDATE t SET s = 'b'; DELETE FROM t")
+        db.flush_logs()
+        rc, lines, err = run(sluice, *db.binlog_files())
+        got = [(l["op"], l["before"], l["after"]) for l in lines]
+        check(rc == 0 and got == [("c", None, {"id": 1, "s": "a"}), ("u", {"id": 1, "s": "a"}, {"id": 1, "s": "b"}),
+                                  ("d", {"id": 1, "s": "b"}, None)], "binlog_checksum=NONE: %s %s" % (got, err))
+        rc, events, err = run(sluice, "--events", db.binlog_files()[0])
+        check(rc == 0 and events[0]["checksum"] == "NONE", "binlog_checksum=NONE: format description %s" % events[:1])
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -416,6 +432,7 @@ def main():
     shared = os.environ.get("SLUICE_SHARED_DIR") or os.path.join(HERE, "..", "..", "..", "shared")
     test_fixtures(sluice, os.path.join(shared, "fixtures", "mysql-binlog"))
     test_mariadb(sluice)
+    test_mariadb_no_checksum(sluice)
     print("%d passed, %d failed" % (PASSED[0], len(FAILURES)))
     return 1 if FAILURES else 0
 
