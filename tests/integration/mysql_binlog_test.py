@@ -359,6 +359,9 @@ def test_mariadb(sluice):
                "INSERT INTO comp VALUES (1, '%s'), (2, 'short');"
                "UPDATE comp SET s = 'changed' WHERE id = 1; DELETE FROM comp;" % ("c" * 300, big))
         db.sql("SET GLOBAL log_bin_compress=OFF")
+        # XA: a prepared transaction (MariaDB GTID with the XA flags, XA_PREPARE_LOG_EVENT).
+        db.sql("USE sl; CREATE TABLE xa (id INT PRIMARY KEY); XA START 'trx1', 'br'; INSERT INTO xa VALUES (1);"
+               "XA END 'trx1', 'br'; XA PREPARE 'trx1', 'br'; XA COMMIT 'trx1', 'br'")
         db.flush_logs()
         files = db.binlog_files()[:-1]  # the last one is the fresh, empty file
         rc, lines, err = run(sluice, *files)
@@ -404,6 +407,10 @@ def test_mariadb(sluice):
                   "DELETE_ROWS_COMPRESSED_EVENT_V1", "QUERY_COMPRESSED_EVENT", "GTID_EVENT", "GTID_LIST_EVENT",
                   "BINLOG_CHECKPOINT_EVENT", "ANNOTATE_ROWS_EVENT", "TABLE_MAP_EVENT", "XID_EVENT"):
             check(t in types, "mariadb --events: %s seen (types: %s)" % (t, sorted(types)))
+        xa = [e for e in events if e["type"] == "XA_PREPARE_LOG_EVENT"]
+        check(len(xa) == 1 and xa[0]["gtrid"] == "trx1" and xa[0]["bqual"] == "br" and not xa[0]["one_phase"],
+              "mariadb XA_PREPARE: %s" % xa)
+        check([(l["op"], l["after"]) for l in by_table.get("sl.xa", [])] == [("c", {"id": 1})], "mariadb XA row")
         ddl = [e for e in events if e["type"] == "QUERY_COMPRESSED_EVENT" and "CREATE TABLE comp" in e["query"]]
         check(len(ddl) == 1 and ("c" * 300) in ddl[0]["query"], "mariadb: compressed DDL text decoded")
 
