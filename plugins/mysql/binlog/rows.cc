@@ -7,6 +7,8 @@
 namespace sluice::mysql {
 namespace {
 
+constexpr const char* kHiresHint =
+    " (a MariaDB TIME/DATETIME(n) column in the pre-10.1.2 format? its precision must come from the schema)";
 constexpr int64_t kTimefIntOfs = 0x800000;
 constexpr int64_t kTimefOfs = 0x800000000000LL;
 constexpr int64_t kDatetimefIntOfs = 0x8000000000LL;
@@ -19,6 +21,16 @@ inline uint32_t frac_micros(const uint8_t* p, int fsp_bytes) {
     default: return 0;
   }
 }
+
+constexpr int64_t kPow10[7] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+// MariaDB's hires formats (sql/field.cc: Field_time_hires, Field_datetime_hires,
+// Field_timestamp_hires): big-endian integers of these sizes per precision.
+constexpr size_t kTimeHiresBytes[7] = {3, 4, 4, 5, 5, 5, 6};
+constexpr size_t kDatetimeHiresBytes[7] = {5, 6, 6, 7, 7, 7, 8};
+constexpr size_t kSecPartBytes[7] = {0, 1, 1, 2, 2, 3, 3};
+
+bool valid_date(const TemporalParts& t) { return t.month <= 12 && t.day <= 31 && t.year <= 9999; }
+bool valid_time_of_day(const TemporalParts& t) { return t.hour <= 23 && t.minute <= 59 && t.second <= 59; }
 
 inline void unpack_time(int64_t packed, TemporalParts& t) {
   t.negative = packed < 0;
@@ -71,6 +83,11 @@ Status RowIterator::reset(const RowsEvent& ev, const TableSchema* schema) {
       if (d.real_type == column_type::kSet && !s->set_values.empty()) r.labels = &s->set_values;
     }
     r.logical = s ? s->logical : LogicalType::kDefault;
+    r.legacy_fsp = 0;
+    if (s && s->fsp && *s->fsp <= 6 &&
+        (d.type == column_type::kTime || d.type == column_type::kDateTime || d.type == column_type::kTimestamp)) {
+      r.legacy_fsp = *s->fsp;
+    }
   }
   before_.resize(n);
   after_.resize(n);
@@ -217,10 +234,32 @@ bool RowIterator::decode_cell(size_t col, CellView& c) {
       c.t.day = uint8_t(v & 31);
       c.t.month = uint8_t((v >> 5) & 15);
       c.t.year = int32_t(v >> 9);
+      if (!valid_date(c.t)) return fail(col, "invalid DATE value");
       pos_ += 3;
       return true;
     }
     case kTime: {  // pre-5.6: HHMMSS as a signed 3-byte integer
+      if (rc.legacy_fsp) {  // MariaDB TIME(n): (seconds * 10^n + fraction) + the zero point
+        int fsp = rc.legacy_fsp;
+        size_t n = kTimeHiresBytes[fsp];
+        if (!need(n)) return false;
+        int64_t zero = (int64_t(3020399 + 1) * 1000000) / kPow10[6 - fsp];
+        int64_t v = (int64_t(be_n(p, n)) - zero) * kPow10[6 - fsp];
+        c.kind = CellKind::kTime;
+        c.fsp = uint8_t(fsp);
+        c.t = TemporalParts{};
+        c.t.negative = v < 0;
+        uint64_t a = uint64_t(v < 0 ? -v : v);
+        c.t.micros = uint32_t(a % 1000000);
+        a /= 1000000;
+        c.t.second = uint8_t(a % 60);
+        c.t.minute = uint8_t(a / 60 % 60);
+        c.t.hours = uint32_t(a / 3600);
+        c.t.hour = uint8_t(c.t.hours % 24);
+        if (c.t.hours > 838) return fail(col, "TIME value out of range");
+        pos_ += n;
+        return true;
+      }
       if (!need(3)) return false;
       int32_t v = int32_t(le24(p) << 8) >> 8;
       c.kind = CellKind::kTime;
@@ -232,6 +271,7 @@ bool RowIterator::decode_cell(size_t col, CellView& c) {
       c.t.hour = uint8_t(c.t.hours % 24);
       c.t.minute = uint8_t(a / 100 % 100);
       c.t.second = uint8_t(a % 100);
+      if (c.t.minute > 59 || c.t.second > 59) return fail(col, "invalid TIME value" + std::string(kHiresHint));
       pos_ += 3;
       return true;
     }
@@ -267,10 +307,35 @@ bool RowIterator::decode_cell(size_t col, CellView& c) {
       c.fsp = uint8_t(fsp);
       c.t = TemporalParts{};
       unpack_time(packed, c.t);
+      if (c.t.minute > 59 || c.t.second > 59 || c.t.micros > 999999) return fail(col, "invalid TIME value");
       pos_ += 3 + fb;
       return true;
     }
     case kDateTime: {  // pre-5.6: YYYYMMDDhhmmss as an 8-byte integer
+      if (rc.legacy_fsp) {  // MariaDB DATETIME(n): packed calendar number * 10^n + fraction
+        int fsp = rc.legacy_fsp;
+        size_t n = kDatetimeHiresBytes[fsp];
+        if (!need(n)) return false;
+        uint64_t v = be_n(p, n) * uint64_t(kPow10[6 - fsp]);
+        c.kind = CellKind::kDateTime;
+        c.fsp = uint8_t(fsp);
+        c.t = TemporalParts{};
+        c.t.micros = uint32_t(v % 1000000);
+        v /= 1000000;
+        c.t.second = uint8_t(v % 60);
+        v /= 60;
+        c.t.minute = uint8_t(v % 60);
+        v /= 60;
+        c.t.hour = uint8_t(v % 24);
+        v /= 24;
+        c.t.day = uint8_t(v % 32);
+        v /= 32;
+        c.t.month = uint8_t(v % 13);
+        c.t.year = int32_t(v / 13);
+        if (!valid_date(c.t)) return fail(col, "invalid DATETIME value");
+        pos_ += n;
+        return true;
+      }
       if (!need(8)) return false;
       uint64_t v = le64(p);
       uint64_t date = v / 1000000, time = v % 1000000;
@@ -283,6 +348,7 @@ bool RowIterator::decode_cell(size_t col, CellView& c) {
       c.t.hour = uint8_t(time / 10000);
       c.t.minute = uint8_t(time / 100 % 100);
       c.t.second = uint8_t(time % 100);
+      if (!valid_date(c.t) || !valid_time_of_day(c.t)) return fail(col, "invalid DATETIME value" + std::string(kHiresHint));
       pos_ += 8;
       return true;
     }
@@ -304,10 +370,24 @@ bool RowIterator::decode_cell(size_t col, CellView& c) {
       c.t.minute = uint8_t((hms >> 6) % 64);
       c.t.second = uint8_t(hms % 64);
       c.t.micros = frac_micros(p + 5, int(fb));
+      if (!valid_date(c.t) || !valid_time_of_day(c.t) || c.t.micros > 999999) return fail(col, "invalid DATETIME value");
       pos_ += 5 + fb;
       return true;
     }
-    case kTimestamp:
+    case kTimestamp: {
+      if (rc.legacy_fsp) {  // MariaDB TIMESTAMP(n): big-endian seconds + scaled fraction
+        int fsp = rc.legacy_fsp;
+        size_t fb = kSecPartBytes[fsp];
+        if (!need(4 + fb)) return false;
+        c.kind = CellKind::kTimestamp;
+        c.fsp = uint8_t(fsp);
+        c.i = int64_t(be_n(p, 4));
+        c.t = TemporalParts{};
+        c.t.micros = uint32_t(be_n(p + 4, fb) * uint64_t(kPow10[6 - fsp]));
+        if (c.t.micros > 999999) return fail(col, "invalid TIMESTAMP fraction");
+        pos_ += 4 + fb;
+        return true;
+      }
       if (!need(4)) return false;
       c.kind = CellKind::kTimestamp;
       c.fsp = 0;
@@ -315,6 +395,7 @@ bool RowIterator::decode_cell(size_t col, CellView& c) {
       c.t = TemporalParts{};
       pos_ += 4;
       return true;
+    }
     case kTimestamp2: {
       int fsp = d.meta;
       if (fsp > 6) return fail(col, "bad TIMESTAMP precision");
@@ -325,6 +406,7 @@ bool RowIterator::decode_cell(size_t col, CellView& c) {
       c.i = int64_t(be_n(p, 4));
       c.t = TemporalParts{};
       c.t.micros = frac_micros(p + 4, int(fb));
+      if (c.t.micros > 999999) return fail(col, "invalid TIMESTAMP fraction");
       pos_ += 4 + fb;
       return true;
     }

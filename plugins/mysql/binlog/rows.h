@@ -33,6 +33,7 @@ struct ResolvedColumn {
   uint16_t collation = 0;  // 0 if unknown
   const std::vector<std::string>* labels = nullptr;  // ENUM/SET labels if known
   LogicalType logical = LogicalType::kDefault;
+  uint8_t legacy_fsp = 0;  // MariaDB hires TIME/DATETIME/TIMESTAMP precision (from the schema)
 };
 
 class RowIterator {

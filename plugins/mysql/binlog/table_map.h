@@ -34,6 +34,10 @@ struct ColumnSchema {
   std::vector<std::string> enum_values;
   std::vector<std::string> set_values;
   LogicalType logical = LogicalType::kDefault;
+  // Fractional second precision, needed only for MariaDB's pre-10.1.2 TIME(n)/DATETIME(n)/
+  // TIMESTAMP(n) (mysql56_temporal_format=OFF): their binlog type (TIME, DATETIME, TIMESTAMP)
+  // carries no precision, yet their size depends on it.
+  std::optional<uint8_t> fsp;
 };
 
 struct TableSchema {

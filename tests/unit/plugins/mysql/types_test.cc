@@ -623,3 +623,61 @@ TEST_CASE("value texts: Java doubles, timestamps, base64, escaping", "[binlog][v
   append_json_escaped(std::string("a\"b\\c\n\x01\x7f", 8), s);
   CHECK(s == "a\\\"b\\\\c\\n\\u0001\x7f");
 }
+
+TEST_CASE("MariaDB pre-10.1.2 hires TIME/DATETIME/TIMESTAMP(n) with the precision from the schema", "[binlog][types]") {
+  // Written by MariaDB 10.11.19 with mysql56_temporal_format=OFF for
+  //   CREATE TABLE t (id INT PRIMARY KEY, a TIME(3), b DATETIME(6), c TIMESTAMP(2) NULL, d TIME,
+  //     e DATETIME, f TIMESTAMP NULL, g TIME(6), h DATETIME(1), i TIMESTAMP(6) NULL);
+  //   INSERT INTO t VALUES (1, '-12:34:56.789', '2024-06-10 06:13:20.123456', '2024-06-10 06:13:20.12',
+  //     '-838:59:59', '2024-06-10 06:13:20', '2024-06-10 06:13:20', '838:59:59.999999',
+  //     '1000-01-01 00:00:00.5', '2038-01-19 03:14:07.999999');   (time_zone +00:00)
+  // The binlog types are plain TIME/DATETIME/TIMESTAMP with no precision in the metadata.
+  auto hex = [](std::string_view h) {
+    Bytes b;
+    for (size_t i = 0; i + 1 < h.size(); i += 2) b.push_back(uint8_t(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
+    return b;
+  };
+  Bytes tm = hex("12000000000001000164000174000a030b0c070b0c070b0c0700fe030101000415026964016101620163016401650166016701680169080100");
+  Bytes rows = hex("12000000000001000aff0300fc0100000000b15478eb01028348d3788240666699800c590a80086c5fa26812000080996666057e7bbcf7ff0053b10a0f057fffffff0f423f");
+  EventParser p;
+  Event e;
+  Bytes f = fde_event("10.11.19-MariaDB-log"), tme = event(event_type::kTableMap, tm), rwe = event(event_type::kWriteRowsV1, rows);
+  REQUIRE(p.parse(f.data(), f.size(), e).ok());
+  REQUIRE(p.parse(tme.data(), tme.size(), e).ok());
+  REQUIRE(p.parse(rwe.data(), rwe.size(), e).ok());
+  const RowsEvent ev = std::get<RowsEvent>(e.data);
+  TableSchema s;
+  s.columns.resize(10);
+  const int fsp[10] = {0, 3, 6, 2, 0, 0, 0, 6, 1, 6};
+  for (int i = 0; i < 10; ++i) s.columns[size_t(i)].fsp = uint8_t(fsp[i]);
+  RowIterator it;
+  REQUIRE(it.reset(ev, &s).ok());
+  REQUIRE(it.next());
+  auto text = [&](size_t i) {
+    const CellView& c = it.after()[i];
+    std::string out;
+    if (c.kind == CellKind::kTime) append_time(c.t, c.fsp, out);
+    if (c.kind == CellKind::kDateTime) append_datetime(c.t, c.fsp, out);
+    if (c.kind == CellKind::kTimestamp) append_timestamp_utc(c.i, c.t.micros, c.fsp, out);
+    return out;
+  };
+  CHECK(it.after()[0].as_signed() == 1);
+  CHECK(text(1) == "-12:34:56.789");
+  CHECK(text(2) == "2024-06-10 06:13:20.123456");
+  CHECK(text(3) == "2024-06-10T06:13:20.12Z");
+  CHECK(text(4) == "-838:59:59");
+  CHECK(text(5) == "2024-06-10 06:13:20");
+  CHECK(text(6) == "2024-06-10T06:13:20Z");
+  CHECK(text(7) == "838:59:59.999999");
+  CHECK(text(8) == "1000-01-01 00:00:00.5");
+  CHECK(text(9) == "2038-01-19T03:14:07.999999Z");
+  CHECK_FALSE(it.next());
+  CHECK(it.status().ok());
+
+  SECTION("without the precision the misread values are refused, not printed") {
+    RowIterator bare;
+    REQUIRE(bare.reset(ev).ok());
+    CHECK_FALSE(bare.next());
+    CHECK(bare.status().message().find("invalid") != std::string::npos);
+  }
+}
