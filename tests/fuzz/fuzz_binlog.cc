@@ -5,8 +5,9 @@
 // Input forms (the committed corpus in corpus/binlog has both):
 //   "\xfebin..."      a whole binlog file: framed, parsed, rows decoded, payloads expanded;
 //   F + events        F % 4 picks a format description (MySQL 8 with CRC32, MariaDB 10.11
-//                     with CRC32, MySQL 5.1 without checksums, MySQL 8 without checksums), the
-//                     rest is a run of events (TABLE_MAP then rows events, typically);
+//                     with CRC32, MySQL 5.1 without checksums, MySQL 8 without checksums), F & 4
+//                     a caller schema; the rest is a run of events (TABLE_MAP then rows events,
+//                     typically); whole files of odd length are decoded with a schema too;
 //   'J' + document    MySQL binary JSON rendered to text;
 //   'D' p s + bytes   a NEWDECIMAL(p, s) value rendered to text.
 // Checksums are not verified, so mutations reach the body parsers.
@@ -107,6 +108,8 @@ void consume_cell(const CellView& c, std::string& scratch) {
 struct Driver {
   EventParser parser;
   RowIterator rows;
+  TableSchema schema;
+  bool with_schema = false;
   std::string scratch;
   int depth = 0;
 
@@ -122,7 +125,21 @@ struct Driver {
         return;
       }
       if (auto* r = std::get_if<RowsEvent>(&e.data)) {
-        if (r->table && rows.reset(*r).ok()) {
+        // Half the inputs decode with a caller schema (precisions, signedness, MariaDB types).
+        const TableSchema* s = nullptr;
+        if (with_schema && r->table) {
+          schema.columns.resize(r->table->columns.size());
+          for (size_t i = 0; i < schema.columns.size(); ++i) {
+            auto& c = schema.columns[i];
+            c.fsp = uint8_t(i % 7);
+            c.is_unsigned = (i % 3) == 0;
+            c.logical = LogicalType(i % 6);
+            c.enum_values = {"a", "b"};
+            c.set_values = {"x"};
+          }
+          s = &schema;
+        }
+        if (r->table && rows.reset(*r, s).ok()) {
           while (rows.next()) {
             for (const auto& c : rows.before()) consume_cell(c, scratch);
             for (const auto& c : rows.after()) consume_cell(c, scratch);
@@ -154,6 +171,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   if (size >= 4 && std::memcmp(data, kBinlogMagic, 4) == 0) {
     Driver d;
+    d.with_schema = size & 1;
     d.parser.set_verify_checksums(false);
     d.walk(data, size, 4, false);
     return 0;
@@ -169,6 +187,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   Driver d;
+  d.with_schema = data[0] & 4;
   d.parser.set_verify_checksums(false);
   std::vector<uint8_t> fde = make_fde(data[0] % 4);
   Event e;
