@@ -481,7 +481,9 @@ Status EventParser::decode_rows(const uint8_t* body, size_t size, uint8_t type, 
   }
   r.rows = rows;
   r.table = tables_.find(r.table_id);
-  if (!r.table && !(r.table_id == 0xffffff && rows.empty())) {
+  // The servers end some statements with a dummy rows event for table id ~0 and no rows.
+  bool dummy = (r.table_id == 0xffffff || r.table_id == 0xffffffffffffULL) && rows.empty();
+  if (!r.table && !dummy) {
     return Status::error("rows event for table id " + std::to_string(r.table_id) +
                          " without a preceding TABLE_MAP_EVENT");
   }
