@@ -165,6 +165,67 @@ Status decimal_to_string(std::string_view raw, int precision, int scale, std::st
   return {};
 }
 
+Status decimal_to_unscaled(std::string_view raw, int precision, int scale, std::string& out) {
+  // Digits first (validated there), then base-2^32 arithmetic on them.
+  std::string text;
+  Status st = decimal_to_string(raw, precision, scale, text);
+  if (!st.ok()) return st;
+  bool negative = !text.empty() && text[0] == '-';
+  std::vector<uint32_t> limbs;  // little-endian base 2^32
+  for (char ch : text) {
+    if (ch < '0' || ch > '9') continue;
+    uint64_t carry = uint64_t(ch - '0');
+    for (auto& l : limbs) {
+      uint64_t v = uint64_t(l) * 10 + carry;
+      l = uint32_t(v);
+      carry = v >> 32;
+    }
+    if (carry) limbs.push_back(uint32_t(carry));
+  }
+  std::string mag;  // big-endian magnitude without leading zeros
+  for (size_t i = limbs.size(); i-- > 0;) {
+    for (int b = 3; b >= 0; --b) mag.push_back(char(uint8_t(limbs[i] >> (8 * b))));
+  }
+  size_t first = mag.find_first_not_of('\0');
+  mag = first == std::string::npos ? std::string() : mag.substr(first);
+  if (mag.empty()) {
+    out.push_back('\0');
+    return {};
+  }
+  if (!negative) {
+    if (uint8_t(mag[0]) & 0x80) out.push_back('\0');
+    out += mag;
+    return {};
+  }
+  std::string t(1, '\0');
+  t += mag;
+  bool carry = true;  // two's complement: invert and add one
+  for (size_t i = t.size(); i-- > 0;) {
+    uint8_t b = uint8_t(~uint8_t(t[i]));
+    if (carry) {
+      ++b;
+      carry = b == 0;
+    }
+    t[i] = char(b);
+  }
+  size_t skip = 0;
+  while (skip + 1 < t.size() && uint8_t(t[skip]) == 0xff && (uint8_t(t[skip + 1]) & 0x80)) ++skip;
+  out.append(t, skip, std::string::npos);
+  return {};
+}
+
+int64_t time_micros(const TemporalParts& t) {
+  int64_t v = ((int64_t(t.hours) * 60 + t.minute) * 60 + t.second) * 1000000 + t.micros;
+  return t.negative ? -v : v;
+}
+
+int64_t date_epoch_days(const TemporalParts& t) { return days_from_civil(t.year, t.month, t.day); }
+
+int64_t datetime_epoch_micros(const TemporalParts& t) {
+  int64_t secs = date_epoch_days(t) * 86400 + int64_t(t.hour) * 3600 + t.minute * 60 + t.second;
+  return secs * 1000000 + t.micros;
+}
+
 void append_date(const TemporalParts& t, std::string& out) {
   if (t.year < 0) out.push_back('-');
   append_padded(uint64_t(t.year < 0 ? -int64_t(t.year) : t.year), 4, out);

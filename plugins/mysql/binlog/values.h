@@ -77,6 +77,19 @@ size_t decimal_binary_size(int precision, int scale);
 // Exact text of a NEWDECIMAL value: "-12.50" (always `scale` fraction digits).
 Status decimal_to_string(std::string_view raw, int precision, int scale, std::string& out);
 
+// The unscaled value of a NEWDECIMAL as Connect's Decimal carries it (Java's
+// BigInteger.toByteArray(): minimal big-endian two's complement; zero is one 0x00 byte).
+Status decimal_to_unscaled(std::string_view raw, int precision, int scale, std::string& out);
+
+// Debezium's numbers for temporal values: a TIME as signed microseconds (MicroTime), a DATE as
+// days since 1970-01-01 (Date), a DATETIME read as UTC in microseconds since the epoch
+// (MicroTimestamp). Dates with a zero month or day have no such number: callers check first
+// (Debezium turns them into null).
+int64_t time_micros(const TemporalParts& t);
+int64_t date_epoch_days(const TemporalParts& t);
+int64_t datetime_epoch_micros(const TemporalParts& t);
+inline bool is_zero_or_partial_date(const TemporalParts& t) { return t.month == 0 || t.day == 0; }
+
 // "2024-06-10", "-838:59:59.000000", "2024-06-10 06:13:20.5"; fraction digits = fsp.
 void append_date(const TemporalParts& t, std::string& out);
 void append_time(const TemporalParts& t, int fsp, std::string& out);

@@ -681,3 +681,106 @@ TEST_CASE("MariaDB pre-10.1.2 hires TIME/DATETIME/TIMESTAMP(n) with the precisio
     CHECK(bare.status().message().find("invalid") != std::string::npos);
   }
 }
+
+namespace {
+
+// decimal2bin (MySQL strings/decimal.cc), written independently of the decoder: integer digits
+// in a leading partial group and 9-digit groups, then fraction groups and a trailing partial
+// group, each big-endian in the fewest bytes; sign bit flipped, all bytes inverted if negative.
+Bytes encode_decimal(std::string text, int precision, int scale) {
+  static const int dig2bytes[10] = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4};
+  bool neg = !text.empty() && text[0] == '-';
+  if (neg) text.erase(0, 1);
+  size_t dot = text.find('.');
+  std::string ip = text.substr(0, dot), fp = dot == std::string::npos ? "" : text.substr(dot + 1);
+  int intg = precision - scale;
+  ip.insert(0, size_t(intg) - ip.size(), '0');
+  fp.resize(size_t(scale), '0');
+  Bytes b;
+  auto group = [&](const std::string& digits, int nbytes) {
+    if (nbytes) put_be(b, std::stoull(digits), nbytes);
+  };
+  size_t lead = size_t(intg % 9);
+  group(ip.substr(0, lead), dig2bytes[lead]);
+  for (size_t i = lead; i < ip.size(); i += 9) group(ip.substr(i, 9), 4);
+  size_t full = size_t(scale / 9) * 9;
+  for (size_t i = 0; i < full; i += 9) group(fp.substr(i, 9), 4);
+  group(fp.substr(full), dig2bytes[scale % 9]);
+  b[0] ^= 0x80;
+  if (neg) {
+    for (auto& x : b) x = uint8_t(~x);
+  }
+  return b;
+}
+
+std::string hex_of(const std::string& s) {
+  static const char* h = "0123456789abcdef";
+  std::string o;
+  for (unsigned char c : s) {
+    o.push_back(h[c >> 4]);
+    o.push_back(h[c & 15]);
+  }
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("NEWDECIMAL as Connect's unscaled two's complement bytes", "[binlog][values]") {
+  // Expected: Java's new BigDecimal(text).unscaledValue().toByteArray() (OpenJDK 17).
+  struct Case {
+    const char* text;
+    int p, s;
+    const char* hex;
+  } cases[] = {
+      {"1234.5678", 10, 4, "00bc614e"},
+      {"-1234.5678", 10, 4, "ff439eb2"},
+      {"0.00", 10, 2, "00"},
+      {"-0.50", 10, 2, "ce"},
+      {"99999999.99", 10, 2, "02540be3ff"},
+      {"-128", 5, 0, "80"},
+      {"-129", 5, 0, "ff7f"},
+      {"128", 5, 0, "0080"},
+      {"-1", 1, 0, "ff"},
+      {"12345678901234567890123456789012345.123456789012345678901234567890", 65, 30,
+       "1e02bc1e97858bdc6cb95058f3424d7d3a7fec7b03e2668e3f0ad2"},
+      {"-12345678901234567890123456789012345.123456789012345678901234567890", 65, 30,
+       "e1fd43e1687a74239346afa70cbdb282c5801384fc1d9971c0f52e"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    Bytes raw = encode_decimal(c.text, c.p, c.s);
+    std::string text;
+    REQUIRE(decimal_to_string(view(raw), c.p, c.s, text).ok());
+    CHECK(text == c.text);
+    std::string unscaled;
+    REQUIRE(decimal_to_unscaled(view(raw), c.p, c.s, unscaled).ok());
+    CHECK(hex_of(unscaled) == c.hex);
+  }
+}
+
+TEST_CASE("temporal numbers as Debezium carries them", "[binlog][values]") {
+  TemporalParts t;
+  t.negative = true;
+  t.hours = 838;
+  t.minute = 59;
+  t.second = 59;
+  CHECK(time_micros(t) == -3020399000000LL);
+  t = TemporalParts{};
+  t.year = 2024;
+  t.month = 6;
+  t.day = 10;
+  CHECK(date_epoch_days(t) == 19884);
+  t.hour = 6;
+  t.minute = 13;
+  t.second = 20;
+  t.micros = 123456;
+  CHECK(datetime_epoch_micros(t) == 1717999999000000LL + 1000000 + 123456);
+  t.year = 1000;
+  t.month = 1;
+  t.day = 1;
+  t.hour = t.minute = t.second = 0;
+  t.micros = 0;
+  CHECK(datetime_epoch_micros(t) == -30610224000000000LL);
+  TemporalParts zero;
+  CHECK(is_zero_or_partial_date(zero));
+}
