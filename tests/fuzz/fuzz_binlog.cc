@@ -79,6 +79,7 @@ void consume_cell(const CellView& c, std::string& scratch) {
   switch (c.kind) {
     case CellKind::kDecimal:
       (void)decimal_to_string(c.bytes, c.precision, c.scale, scratch);
+      (void)decimal_to_unscaled(c.bytes, c.precision, c.scale, scratch);
       break;
     case CellKind::kJson:
       (void)json_binary_to_text(c.bytes, scratch);
@@ -89,6 +90,7 @@ void consume_cell(const CellView& c, std::string& scratch) {
     case CellKind::kDateTime:
     case CellKind::kDate:
       append_datetime(c.t, c.fsp, scratch);
+      if (!is_zero_or_partial_date(c.t)) (void)datetime_epoch_micros(c.t);
       break;
     case CellKind::kTimestamp:
       append_timestamp_utc(c.i, c.t.micros, c.fsp, scratch);
@@ -183,7 +185,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (data[0] == 'D' && size >= 3) {
     std::string out;
-    (void)decimal_to_string(std::string_view(reinterpret_cast<const char*>(data + 3), size - 3), data[1], data[2], out);
+    std::string_view raw(reinterpret_cast<const char*>(data + 3), size - 3);
+    (void)decimal_to_string(raw, data[1], data[2], out);
+    (void)decimal_to_unscaled(raw, data[1], data[2], out);
     return 0;
   }
   Driver d;
