@@ -45,6 +45,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, str(HERE.parent / "support"))
 from connect_worker import ConnectWorker, RestClient  # noqa: E402
 from kafka_cluster import KafkaCluster, _die_with_parent, free_ports  # noqa: E402
+from sluice_process import end_offset, proc_stats  # noqa: E402
 
 CONVERTERS = {
     "key.converter": "org.apache.kafka.connect.json.JsonConverter",
@@ -63,27 +64,8 @@ POLL = 0.1
 JVM_HEAP = "-Xms256M -Xmx2G"   # bin/connect-standalone.sh's KAFKA_HEAP_OPTS
 
 
-def end_offset(bootstrap, topic):
-    r = subprocess.run(["kcat", "-b", bootstrap, "-Q", "-t", f"{topic}:0:-1"],
-                       capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
-    w = r.stdout.split()
-    return int(w[-1]) if len(w) >= 4 and w[-1].isdigit() else 0
 
 
-def proc_stats(pid):
-    """(CPU seconds, VmHWM MB) of a live process, or None."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        rss = 0.0
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    rss = int(line.split()[1]) / 1024
-        return cpu, rss
-    except (OSError, IndexError, ValueError):
-        return None
 
 
 class Monitor(threading.Thread):

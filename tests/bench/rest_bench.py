@@ -12,7 +12,6 @@ import re
 import statistics
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from sluice_process import DevKafka, Standalone, temp_dir, wait_for  # noqa: E402

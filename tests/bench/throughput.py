@@ -17,40 +17,19 @@ import sys
 import tempfile
 import time
 
-
-def start_dev_kafka(sluice, topics):
-    args = [sluice, "dev-kafka"] + sum((["--topic", t] for t in topics), [])
-    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
-    bootstrap = p.stdout.readline().strip()
-    if not bootstrap:
-        sys.exit("dev-kafka did not start")
-    return p, bootstrap
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from sluice_process import DevKafka, end_offset, proc_stats  # noqa: E402
 
 
-def end_offset(bootstrap, topic):
-    out = subprocess.run(["kcat", "-b", bootstrap, "-Q", "-t", f"{topic}:0:-1"],
-                         capture_output=True, text=True, timeout=30).stdout
-    for word in reversed(out.split()):
-        if word.isdigit():
-            return int(word)
-    return 0
 
 
-def proc_stats(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    cpu = (int(fields[11]) + int(fields[12])) / ticks
-    rss = 0
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                rss = int(line.split()[1]) / 1024
-    return cpu, rss
+
+
 
 
 def run_sluice(sluice, records, work):
-    kafka, bootstrap = start_dev_kafka(sluice, ["bench:1"])
+    kafka = DevKafka(sluice, ["bench:1"])
+    bootstrap = kafka.bootstrap
     try:
         worker = os.path.join(work, "worker.properties")
         with open(worker, "w") as f:
@@ -73,20 +52,20 @@ def run_sluice(sluice, records, work):
         while end_offset(bootstrap, "bench") < records:
             if time.monotonic() > deadline or p.poll() is not None:
                 sys.exit("sluice did not deliver all records")
-            cpu, rss = proc_stats(p.pid)
+            cpu, rss = proc_stats(p.pid) or (cpu, rss)
             time.sleep(0.05)
         elapsed = time.monotonic() - start
-        cpu, rss = proc_stats(p.pid)
+        cpu, rss = proc_stats(p.pid) or (cpu, rss)
         p.send_signal(signal.SIGTERM)
         p.wait(timeout=60)
         return records / elapsed, cpu, rss
     finally:
-        kafka.terminate()
-        kafka.wait()
+        kafka.stop()
 
 
 def run_kcat(sluice, records, work):
-    kafka, bootstrap = start_dev_kafka(sluice, ["ref:1"])
+    kafka = DevKafka(sluice, ["ref:1"])
+    bootstrap = kafka.bootstrap
     try:
         path = os.path.join(work, "messages")
         now = int(time.time() * 1000)
@@ -102,8 +81,7 @@ def run_kcat(sluice, records, work):
             sys.exit("kcat failed")
         return records / elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
     finally:
-        kafka.terminate()
-        kafka.wait()
+        kafka.stop()
 
 
 def main():

@@ -27,35 +27,21 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from sluice_process import DevKafka, end_offset, proc_stats  # noqa: E402
+
 TOPIC = "dbserver1.inventory.products"
 
 
-def start_dev_kafka(sluice, topics):
-    args = [sluice, "dev-kafka"] + sum((["--topic", t] for t in topics), [])
-    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
-    bootstrap = p.stdout.readline().strip()
-    if not bootstrap:
-        sys.exit("dev-kafka did not start")
-    return p, bootstrap
 
 
-def end_offset(bootstrap, topic):
-    out = subprocess.run(["kcat", "-b", bootstrap, "-Q", "-t", f"{topic}:0:-1"],
-                         capture_output=True, text=True, timeout=30).stdout
-    for word in reversed(out.split()):
-        if word.isdigit():
-            return int(word)
-    return 0
 
 
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run(sluice, plugin_path, events, chain, schemas, work):
-    kafka, bootstrap = start_dev_kafka(sluice, [f"{TOPIC}:1", "products:1"])
+    kafka = DevKafka(sluice, [f"{TOPIC}:1", "products:1"])
+    bootstrap = kafka.bootstrap
     try:
         worker = os.path.join(work, "worker.properties")
         with open(worker, "w") as f:
@@ -88,16 +74,15 @@ def run(sluice, plugin_path, events, chain, schemas, work):
         while end_offset(bootstrap, topic) < expected:
             if time.monotonic() > deadline or p.poll() is not None:
                 sys.exit(f"sluice did not deliver all records ({'chain' if chain else 'no chain'})")
-            cpu = cpu_seconds(p.pid)
+            cpu = (proc_stats(p.pid) or (cpu, 0))[0]
             time.sleep(0.05)
         elapsed = time.monotonic() - start
-        cpu = cpu_seconds(p.pid)
+        cpu = (proc_stats(p.pid) or (cpu, 0))[0]
         p.send_signal(signal.SIGTERM)
         p.wait(timeout=60)
         return events / elapsed, cpu
     finally:
-        kafka.terminate()
-        kafka.wait()
+        kafka.stop()
 
 
 def main():

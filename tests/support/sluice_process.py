@@ -114,6 +114,30 @@ class Standalone:
             return f.read()
 
 
+def end_offset(bootstrap, topic, partition=0):
+    """The end offset of one partition (kcat's ListOffsets), 0 when it cannot be read."""
+    r = subprocess.run(["kcat", "-b", bootstrap, "-Q", "-t", f"{topic}:{partition}:-1"],
+                       capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    w = r.stdout.split()
+    return int(w[-1]) if len(w) >= 4 and w[-1].isdigit() else 0
+
+
+def proc_stats(pid):
+    """(CPU seconds, peak RSS MB from VmHWM) of a live process, or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        rss = 0.0
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    rss = int(line.split()[1]) / 1024
+        return cpu, rss
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def kcat_lines(bootstrap, topic, fmt="%p %k %s\\n"):
     out = subprocess.run(["kcat", "-b", bootstrap, "-C", "-t", topic, "-o", "beginning", "-e", "-q",
                           "-f", fmt.replace("\\n", "\n")], capture_output=True, text=True, timeout=60)
