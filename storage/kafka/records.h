@@ -1,0 +1,82 @@
+#pragma once
+// The records of Connect's config and status topics, byte for byte as Java Connect writes
+// them (spec kafka-connect.md §2.2, §2.5): keys are plain UTF-8 strings, values are compact
+// schemaless JSON (JsonConverter with schemas.enable=false, struct fields in schema order,
+// null fields written as null). Decoders accept anything and say what was wrong.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "runtime/common/error.h"
+
+namespace sluice::storage {
+
+using Properties = std::map<std::string, std::string>;
+
+enum class TargetState { Started, Paused, Stopped };
+const char* target_state_name(TargetState s);  // STARTED, PAUSED, STOPPED
+
+// ---- config topic keys --------------------------------------------------------------------
+std::string connector_key(std::string_view connector);           // connector-<n>
+std::string target_state_key(std::string_view connector);        // target-state-<n>
+std::string task_key(std::string_view connector, int task);      // task-<n>-<id>
+std::string commit_key(std::string_view connector);              // commit-<n>
+std::string restart_key(std::string_view connector);             // restart-connector-<n>
+
+// A config-topic key split by kind, in Connect's matching order.
+struct ConfigKey {
+  enum Kind { TargetState, Connector, Task, Commit, Restart, TasksFencing, SessionKey, LoggerCluster, Unknown };
+  Kind kind = Unknown;
+  std::string connector;  // or the logger namespace for LoggerCluster
+  int task = -1;          // Task only
+};
+ConfigKey parse_config_key(std::string_view key);
+
+// ---- config topic values ------------------------------------------------------------------
+// {"properties":{...}}. Java allows null property values; they decode to absent keys.
+std::string encode_properties(const Properties& props);
+Result<Properties> decode_properties(std::string_view json);
+// {"state":"PAUSED","state.v2":"STOPPED"}: pre-3.5 readers see PAUSED for STOPPED.
+std::string encode_target_state(TargetState s);
+Result<TargetState> decode_target_state(std::string_view json);
+// {"tasks":N}
+std::string encode_commit(int tasks);
+Result<int> decode_commit(std::string_view json);
+struct RestartRequest {
+  bool include_tasks = false;
+  bool only_failed = false;
+  bool operator==(const RestartRequest&) const = default;
+};
+// {"include-tasks":b,"only-failed":b}; a non-boolean field counts as false.
+std::string encode_restart(const RestartRequest& r);
+Result<RestartRequest> decode_restart(std::string_view json);
+
+// ---- status topic -------------------------------------------------------------------------
+std::string connector_status_key(std::string_view connector);  // status-connector-<n>
+std::string task_status_key(std::string_view connector, int task);  // status-task-<n>-<id>
+
+struct StatusKey {
+  enum Kind { Connector, Task, Topic, Unknown };
+  Kind kind = Unknown;
+  std::string connector;
+  int task = -1;
+  std::string topic;  // Topic only
+};
+StatusKey parse_status_key(std::string_view key);
+
+struct StatusValue {
+  std::string state;  // UNASSIGNED, RUNNING, PAUSED, STOPPED, FAILED, RESTARTING
+  std::optional<std::string> trace;
+  std::string worker_id;
+  int64_t generation = 0;
+  bool operator==(const StatusValue&) const = default;
+};
+// {"state":"RUNNING","trace":null,"worker_id":"h:8083","generation":12}
+std::string encode_status(const StatusValue& v);
+Result<StatusValue> decode_status(std::string_view json);
+
+}  // namespace sluice::storage
