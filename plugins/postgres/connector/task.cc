@@ -1,0 +1,40 @@
+#include "plugins/postgres/connector/task.h"
+
+#include <stdexcept>
+
+namespace sluice::postgres {
+
+PostgresSourceTask::~PostgresSourceTask() { stop(); }
+
+void PostgresSourceTask::start(const api::Config& config) {
+  cfg_ = parse_config(config);
+  partition_ = std::make_shared<const api::OffsetMap>(
+      api::OffsetMap{{"server", api::Value::string(cfg_.topic_prefix)}});
+  std::optional<api::OffsetMap> stored;
+  if (context_) stored = context_->offset_storage_reader().offset(*partition_);
+  queue_ = std::make_unique<RecordQueue>(static_cast<size_t>(cfg_.max_queue_size));
+  engine_ = std::make_unique<Engine>(cfg_, stored, *queue_);
+  thread_ = std::thread([this] { engine_->run(); });
+}
+
+void PostgresSourceTask::poll(std::vector<api::SourceRecord>& out) {
+  size_t before = out.size();
+  queue_->drain(out, static_cast<size_t>(cfg_.max_batch_size),
+                std::chrono::milliseconds(std::min<int64_t>(cfg_.poll_interval_ms, 1000)));
+  if (out.size() == before) {
+    if (auto err = queue_->error()) throw std::runtime_error(*err);
+  }
+}
+
+void PostgresSourceTask::commit() {
+  if (!context_ || !engine_) return;
+  if (auto off = context_->offset_storage_reader().offset(*partition_)) engine_->set_committed_offset(*off);
+}
+
+void PostgresSourceTask::stop() {
+  if (engine_) engine_->stop();
+  if (queue_) queue_->wake();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace sluice::postgres
