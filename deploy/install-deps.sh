@@ -6,11 +6,13 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   librdkafka-dev rapidjson-dev libpcre2-dev libboost-dev catch2 libzstd-dev
+  libpq-dev
   kcat python3 curl
 )
 # What only the tests need: the reference JVM peers (Kafka, Connect) come from Maven Central.
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(openjdk-17-jdk-headless maven openssl wrk mariadb-server mariadb-client)
+  packages+=(openjdk-17-jdk-headless maven openssl wrk mariadb-server mariadb-client
+             postgresql-15 postgresql-client-15)
 fi
 
 missing=()
