@@ -139,6 +139,13 @@ bool Column::is_spatial() const {
   return kind >= ColumnKind::kGeometry && kind <= ColumnKind::kGeometryCollection;
 }
 
+std::string Column::effective_charset() const {
+  if (!is_string()) return {};
+  if (charset_name) return *charset_name;
+  if (table_charset) return *table_charset;
+  return {};
+}
+
 const Column* Table::column(std::string_view name) const {
   int i = column_index(name);
   return i < 0 ? nullptr : &columns[size_t(i)];

@@ -83,11 +83,16 @@ struct Column {
   bool generated = false;
   std::optional<std::string> comment;
   bool has_default_value = false;
-  std::optional<std::string> default_value_expression;  // literal text, quotes removed
-  std::vector<std::string> enum_values;        // ENUM/SET labels, unquoted
+  std::optional<std::string> default_value_expression;  // Debezium's: literal text, quotes
+                                                        // removed, escapes kept as written
+  std::vector<std::string> enum_values;        // ENUM/SET literals as Debezium keeps them:
+                                               // quotes included ("'a'")
 
   // --- what the decoder and the mapper need ---
   ColumnKind kind = ColumnKind::kUnknown;
+  std::vector<std::string> labels;             // ENUM/SET labels, unquoted and unescaped
+  std::optional<std::string> table_charset;    // the table's default (Debezium's
+                                               // charsetNameOfTable, not serialized)
   bool is_unsigned = false;
   bool zerofill = false;
   std::optional<uint8_t> fsp;                  // TIME/DATETIME/TIMESTAMP fractional digits
@@ -101,6 +106,9 @@ struct Column {
   bool is_string() const;   // CHAR..LONGTEXT, ENUM, SET (have a charset)
   bool is_binary() const;   // BINARY..LONGBLOB
   bool is_spatial() const;  // kGeometry..kGeometryCollection
+  // The charset values of this column are stored in: its own, else the table's; empty for
+  // non-string columns.
+  std::string effective_charset() const;
 };
 
 struct Table {
