@@ -423,8 +423,8 @@ std::optional<DateTimeText> infinity(std::string_view s) {
 }
 
 bool finish_date(std::string_view s, size_t& pos, int64_t y, unsigned m, unsigned d, int64_t& days) {
+  if (y == 0) return false;  // PostgreSQL counts 1 BC, 1 AD: there is no year 0
   if (s.substr(pos) == " BC") {
-    if (y == 0) return false;
     y = 1 - y;
     pos = s.size();
   }
