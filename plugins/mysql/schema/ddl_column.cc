@@ -260,10 +260,6 @@ bool parse_type(Cursor& c, Column& col) {
 
   // Per-type adjustments, as the server and Debezium see them.
   switch (col.kind) {
-    case ColumnKind::kBoolean:
-      name = "TINYINT";  // Debezium records BOOLEAN as TINYINT(1), jdbcType BOOLEAN
-      col.length = 1;
-      break;
     case ColumnKind::kDecimal:
       if (!col.length) col.length = 10;
       if (!col.scale) col.scale = 0;
@@ -429,6 +425,32 @@ bool parse_generated(Cursor& c, Column& col) {
 
 bool parse_default_clause(Cursor& c, Column& col) { return parse_default(c, col); }
 
+bool resolve_type_name(std::string_view type_name, const std::vector<std::string>& enum_values, Column& col,
+                       std::string& error) {
+  std::string text(type_name);
+  if (iequals(type_name, "ENUM") || iequals(type_name, "SET")) {
+    text += '(';
+    for (size_t i = 0; i < enum_values.size(); ++i) {
+      if (i) text += ',';
+      text += enum_values[i];
+    }
+    text += ')';
+  }
+  std::vector<Token> tokens;
+  if (!tokenize(text, tokens, error)) return false;
+  Cursor c(tokens, text);
+  Column probe;
+  if (!parse_type(c, probe) || !c.at_end()) {
+    error = "unknown column type '" + std::string(type_name) + "'" + (c.failed() ? ": " + c.error() : "");
+    return false;
+  }
+  col.kind = probe.kind;
+  col.is_unsigned = probe.is_unsigned;
+  col.zerofill = probe.zerofill;
+  col.labels = probe.labels;
+  return true;
+}
+
 std::string charset_of_collation(std::string_view collation) {
   std::string l = lower(collation);
   if (l == "binary") return l;
@@ -541,13 +563,10 @@ bool parse_column_definition(Cursor& c, Column& col, bool& inline_pk, bool& inli
     }
   }
   if (c.failed()) return false;
-  if (optional.has_value()) {
-    col.optional = *optional;
-    // Debezium: an explicitly nullable column has an implicit NULL default.
-    if (col.optional && !col.has_default_value) col.has_default_value = true;
-  }
-  if (col.optional && col.default_value_expression && !col.has_default_value) col.has_default_value = true;
+  if (optional.has_value()) col.optional = *optional;
   if (inline_pk) col.optional = false;
+  // Debezium: a nullable column has an implicit NULL default.
+  if (col.optional) col.has_default_value = true;
   return true;
 }
 

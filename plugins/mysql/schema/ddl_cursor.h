@@ -159,6 +159,12 @@ bool parse_column_definition(Cursor& c, Column& col, bool& inline_pk, bool& inli
 // The value after DEFAULT (the keyword already read), recorded as Debezium does.
 bool parse_default_clause(Cursor& c, Column& col);
 
+// Kind, signedness, fsp... of a column from Debezium's typeName ("INT UNSIGNED ZEROFILL",
+// "NATIONAL CHAR", "ENUM" with its literals): for columns read back from schema history.
+// Leaves type_name/type_expression/length/scale/charset to the caller.
+bool resolve_type_name(std::string_view type_name, const std::vector<std::string>& enum_values, Column& col,
+                       std::string& error);
+
 // The charset a collation belongs to ("utf8mb4_general_ci" -> "utf8mb4").
 std::string charset_of_collation(std::string_view collation);
 

@@ -23,11 +23,17 @@ using Kind = DdlChange::Kind;
 bool same_name(std::string_view a, std::string_view b) { return iequals(a, b); }
 
 // Keeps positions and the table charset of every column current after an edit.
-void finish_table(Table& t) {
+// Text columns without their own charset get the table's when they are defined (Debezium
+// records it in charsetName then, and keeps it when the table default changes later).
+void finish_table(Table& t, bool include_comments) {
   for (size_t i = 0; i < t.columns.size(); ++i) {
-    t.columns[i].position = int32_t(i + 1);
-    t.columns[i].table_charset = t.default_charset;
+    Column& col = t.columns[i];
+    col.position = int32_t(i + 1);
+    col.table_charset = t.default_charset;
+    if (col.is_string() && !col.charset_name) col.charset_name = t.default_charset;
+    if (!include_comments) col.comment.reset();
   }
+  if (!include_comments) t.comment.reset();
 }
 
 // A primary key column is NOT NULL, and loses the implicit NULL default (as in Debezium).
@@ -73,6 +79,7 @@ class StatementParser {
     if (c_.accept("DROP")) return drop();
     if (c_.accept("RENAME")) return rename();
     if (c_.accept("TRUNCATE")) return truncate();
+    if (c_.accept("SET")) return set_variables();
     if (c_.accept("USE")) {
       auto name = c_.identifier("database name");
       if (!name) return false;
@@ -86,6 +93,34 @@ class StatementParser {
   bool ignore() {
     c_.skip_to_end();
     return true;
+  }
+
+  // SET character_set_server = x, collation_server = y (Debezium's snapshot history starts
+  // with this): the default charset of databases created without one.
+  bool set_variables() {
+    r_.ignored = true;
+    while (!c_.at_end()) {
+      c_.accept("GLOBAL") || c_.accept("SESSION") || c_.accept("LOCAL") || c_.accept("PERSIST");
+      const Token& name = c_.peek();
+      std::string var = lower(name.text);
+      for (std::string_view prefix : {"@@global.", "@@session.", "@@local.", "@@"}) {
+        if (var.rfind(prefix, 0) == 0) {
+          var = var.substr(prefix.size());
+          break;
+        }
+      }
+      c_.next();
+      if (!(c_.accept_sym("=") || c_.accept_sym(":="))) return c_.skip_element(), ignore();
+      const Token& v = c_.peek();
+      std::string value = lower(v.text);
+      if (var == "character_set_server" && !value.empty()) s_.set_server_charset(value, s_.server_collation());
+      if (var == "collation_server" && !value.empty()) {
+        s_.set_server_charset(s_.server_charset(), value);
+      }
+      if (!c_.skip_element()) return false;
+      if (!c_.accept_sym(",")) break;
+    }
+    return ignore();
   }
 
   void change(Kind k, TableId id, std::optional<TableId> old = std::nullopt) {
@@ -145,7 +180,7 @@ class StatementParser {
       r_.ignored = true;
       return true;
     }
-    finish_table(t);
+    finish_table(t, s_.include_comments());
     s_.put(std::move(t));
     change(Kind::Alter, *id);
     return true;
@@ -221,7 +256,7 @@ class StatementParser {
       if (!from) return c_.fail("CREATE TABLE ... LIKE: unknown table " + src->to_string());
       Table t = *from;
       t.id = *id;
-      finish_table(t);
+      finish_table(t, s_.include_comments());
       s_.put(std::move(t));
       change(Kind::Create, *id);
       return true;
@@ -238,7 +273,7 @@ class StatementParser {
       return true;
     }
     if (!t.default_charset) t.default_charset = default_charset_for(t.id.catalog);
-    finish_table(t);
+    finish_table(t, s_.include_comments());
     s_.put(std::move(t));
     change(Kind::Create, *id);
     return true;
@@ -463,7 +498,7 @@ class StatementParser {
       if (!c_.accept_sym(",")) break;
     }
     if (!c_.at_end()) return c_.fail("unexpected '" + std::string(c_.peek().raw) + "' in ALTER TABLE");
-    finish_table(t);
+    finish_table(t, s_.include_comments());
     if (renamed) {
       s_.remove(*id);
       t.id = *renamed;

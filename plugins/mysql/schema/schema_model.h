@@ -143,6 +143,10 @@ class Schemas {
   void set_server_charset(std::string charset, std::string collation = {});
   const std::string& server_charset() const { return server_charset_; }
   const std::string& server_collation() const { return server_collation_; }
+  // Keep table and column COMMENTs (Debezium's include.schema.comments, default false: the
+  // history then carries null comments).
+  void set_include_comments(bool v) { include_comments_ = v; }
+  bool include_comments() const { return include_comments_; }
 
   std::shared_ptr<const Table> find(std::string_view db, std::string_view table) const;
   std::shared_ptr<const Table> find(const TableId& id) const { return find(id.catalog, id.table); }
@@ -173,6 +177,7 @@ class Schemas {
   std::string server_charset_ = "utf8mb4";
   std::string server_collation_;
   uint64_t version_ = 0;
+  bool include_comments_ = false;
 };
 
 }  // namespace sluice::mysql
