@@ -4,7 +4,10 @@
 
 namespace sluice::postgres {
 
-PostgresSourceTask::~PostgresSourceTask() { stop(); }
+PostgresSourceTask::~PostgresSourceTask() {
+  stop();
+  if (thread_.joinable()) thread_.join();
+}
 
 void PostgresSourceTask::start(const api::Config& config) {
   cfg_ = parse_config(config);
@@ -31,10 +34,11 @@ void PostgresSourceTask::commit() {
   if (auto off = context_->offset_storage_reader().offset(*partition_)) engine_->set_committed_offset(*off);
 }
 
+// Only signals: the replication thread ends within ~100 ms (or a connect timeout) and is
+// joined by the destructor, so stop() never blocks the caller and may be called twice.
 void PostgresSourceTask::stop() {
   if (engine_) engine_->stop();
   if (queue_) queue_->wake();
-  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace sluice::postgres
