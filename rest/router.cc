@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "rest/entities.h"
+#include "rest/forward.h"
 #include "rest/rest_config.h"
 #include "runtime/common/log.h"
 
@@ -145,7 +146,7 @@ Match match(const Target& t) {
       else if (sub == "pause") set(Route::Pause, {"PUT"});
       else if (sub == "resume") set(Route::Resume, {"PUT"});
       else if (sub == "stop") set(Route::Stop, {"PUT"});
-      else if (sub == "tasks") set(Route::Tasks, {"GET"});
+      else if (sub == "tasks") set(Route::Tasks, {"GET", "POST"});  // POST: internal, distributed mode
       else if (sub == "tasks-config") set(Route::TasksConfig, {"GET"});
       else if (sub == "offsets") set(Route::Offsets, {"GET", "PATCH", "DELETE"});
       else if (sub == "topics") set(Route::Topics, {"GET"});
@@ -179,7 +180,14 @@ Match match(const Target& t) {
 
 // ---- helpers ----
 
+constexpr const char* kForwardHeader = "X-Sluice-Forward-To";
+
 Response from_error(const Error& e) {
+  if (e.status == herder::kForwardStatus) {  // distributed mode: another worker serves this
+    Response r = Response::empty(herder::kForwardStatus);
+    r.headers.emplace_back(kForwardHeader, e.message);
+    return r;
+  }
   int status = (e.status >= 400 && e.status <= 599) ? e.status : 500;
   return Response::error(status, e.message);
 }
@@ -321,6 +329,8 @@ Response Router::handle(const Request& request) {
   Response r;
   try {
     r = dispatch(request);
+    if (r.status == herder::kForwardStatus)
+      if (const std::string* to = r.header(kForwardHeader)) r = forward_request(request, *to);
   } catch (const std::exception& e) {
     log::error(kCtx, "Uncaught exception in REST call to ", request.method, " ", request.target, ": ",
                e.what());
@@ -520,6 +530,11 @@ Response Router::dispatch(const Request& req) {
 
     case Route::Tasks:
     case Route::TasksConfig: {
+      if (method == "POST") {
+        auto configs = parse_task_config_list(req.body);
+        if (!configs) return from_error(configs.error());
+        return no_content_or_error(h.put_task_configs(name, *configs), 204);
+      }
       auto r = h.task_configs(name);
       if (!r) return from_error(r.error());
       return Response::json(200, m.route == Route::Tasks ? render_task_infos(*r) : render_tasks_config(*r));

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "runtime/app/dev_kafka.h"
+#include "runtime/app/distributed.h"
 #include "runtime/app/mysql_binlog.h"
 #include "runtime/app/signals.h"
 #include "runtime/app/standalone.h"
@@ -19,6 +20,8 @@ constexpr const char* kUsage =
     "commands:\n"
     "  standalone WORKER.properties [CONNECTOR.properties|CONNECTOR.json ...]\n"
     "                 run connectors in this process, as connect-standalone\n"
+    "  distributed WORKER.properties\n"
+    "                 run a worker of a Connect cluster, as connect-distributed\n"
     "  plugins [--plugin-path DIRS] [WORKER.properties]\n"
     "                 list the connectors, converters and transforms that load\n"
     "  dev-kafka [--brokers N] [--port N] [--topic NAME:PARTITIONS ...]\n"
@@ -47,6 +50,10 @@ int main(int argc, char** argv) {
     // Before any thread starts, so every thread inherits the blocked stop signals.
     sluice::app::block_stop_signals();
     return sluice::app::run_standalone(argc - 1, argv + 1);
+  }
+  if (cmd == "distributed") {
+    sluice::app::block_stop_signals();
+    return sluice::app::run_distributed(argc - 1, argv + 1);
   }
   if (cmd == "plugins") return sluice::app::run_plugins(argc - 1, argv + 1);
   if (cmd == "dev-kafka") return sluice::run_dev_kafka(argc - 1, argv + 1);

@@ -72,6 +72,11 @@ struct PluginInfo {
 
 enum class InitialState { Running, Paused, Stopped };
 
+// Distributed mode: an Error with this status means "another worker must serve this request";
+// its message is that worker's REST URL ("http://host:port/"). REST forwards the request
+// there with Connect's `forward` query parameter (at most two hops).
+inline constexpr int kForwardStatus = 307;
+
 struct PutResult {
   bool created = false;
   ConnectorInfo info;
@@ -127,6 +132,14 @@ class Herder {
   // PUT /connector-plugins/{type}/config/validate
   virtual Result<api::ConfigInfos> validate_connector_config(const std::string& type,
                                                              const Config& config) = 0;
+
+  // Connect's internal POST /connectors/{n}/tasks: a connector's owner hands the task
+  // configs it generated to the leader. Only distributed mode serves it.
+  virtual Status put_task_configs(const std::string& name, const std::vector<Config>& configs) {
+    (void)name;
+    (void)configs;
+    return Error::with_status(404, "HTTP 404 Not Found");
+  }
 };
 
 }  // namespace sluice::herder

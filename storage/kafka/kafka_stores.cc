@@ -43,7 +43,13 @@ Status ensure_internal_topic(kafka::TopicAdmin& admin, kafka::NewTopic topic, co
 
 // ---- offsets ------------------------------------------------------------------------------
 
+void KafkaOffsetStore::attach(std::unique_ptr<kafka::CompactedLog> log) {
+  std::lock_guard lock(mu_);
+  log_ = std::move(log);
+}
+
 Status KafkaOffsetStore::refresh() {
+  if (!log_) return Error::retry("the offsets topic is not open yet");
   std::map<std::string, std::optional<std::string>> seen;
   auto st = log_->read_to_end([&](const kafka::LogRecord& r) {
     seen[std::string(r.key)] = r.value ? std::optional<std::string>(std::string(*r.value)) : std::nullopt;
@@ -64,6 +70,7 @@ std::optional<std::string> KafkaOffsetStore::get(std::string_view key) {
 }
 
 Status KafkaOffsetStore::set(const std::vector<OffsetEntry>& entries) {
+  if (!log_) return Error::retry("the offsets topic is not open yet");
   std::vector<KeyValue> records;
   for (auto& e : entries) records.push_back({e.key, e.value});
   if (auto st = write_all(*log_, records, 30000); !st) return st;

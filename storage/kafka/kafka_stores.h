@@ -29,7 +29,11 @@ using KeyValue = std::pair<std::string, std::optional<std::string>>;
 
 class KafkaOffsetStore : public OffsetBackingStore {
  public:
+  // Without a log the store is empty and refuses writes until attach() (a worker that is
+  // still waiting for Kafka at start).
+  KafkaOffsetStore() = default;
   explicit KafkaOffsetStore(std::unique_ptr<kafka::CompactedLog> log) : log_(std::move(log)) {}
+  void attach(std::unique_ptr<kafka::CompactedLog> log);
   // Reads the topic to its end (before tasks start and before offsets are listed).
   Status refresh();
   std::optional<std::string> get(std::string_view key) override;

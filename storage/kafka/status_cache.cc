@@ -30,6 +30,14 @@ bool StatusCache::apply(std::string_view key, std::optional<std::string_view> va
   return true;
 }
 
+std::vector<std::string> StatusCache::names() const {
+  std::vector<std::string> out;
+  for (auto& [n, _] : connectors_) out.push_back(n);
+  for (auto& [n, t] : tasks_)
+    if (!connectors_.count(n) && !t.empty()) out.push_back(n);
+  return out;
+}
+
 std::optional<StatusValue> StatusCache::connector(const std::string& name) const {
   auto it = connectors_.find(name);
   if (it == connectors_.end()) return std::nullopt;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/kafka/records.h"
 
@@ -21,6 +22,8 @@ class StatusCache {
   std::map<int, StatusValue> tasks(const std::string& name) const;
   std::optional<StatusValue> task(const std::string& name, int id) const;
   std::map<std::string, std::map<std::string, bool>> topics() const { return topics_; }
+  // Every connector with a connector or task status.
+  std::vector<std::string> names() const;
 
  private:
   std::map<std::string, StatusValue> connectors_;

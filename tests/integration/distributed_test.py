@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Distributed mode on the embedded broker (sluice dev-kafka --brokers 3): three workers of one
+group, the verifiable source with three tasks.
+
+Checks, in order: the work is balanced (each worker runs one task); create, update, pause,
+resume, restart, offsets and delete go through followers (forwarding) and every worker's REST
+agrees; SIGKILL of a task-running worker moves its tasks to the others (failover time printed)
+and the leader shows them UNASSIGNED meanwhile unless the leader itself died; a fourth worker
+joins and takes work without the untouched tasks restarting (cooperative); a rolling SIGTERM
+restart of every worker, each stopping well inside 30 s; all workers stopped and started again
+bring the connector, its state and its offsets back from the topics. The verifiable source's
+sequence in Kafka has no gap at the end (check_seqnos.py).
+
+Short timeouts (session 3 s, heartbeat 500 ms, scheduled.rebalance.max.delay.ms 2 s) and the
+leader's 200 ms SyncGroup pause for the embedded broker's group bug.
+
+usage: distributed_test.py SLUICE_BINARY
+"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(HERE.parent / "support"))
+from sluice_process import DevKafka, Rest, free_port, kcat_lines, temp_dir, wait_for  # noqa: E402
+
+GROUP = "sluice-it"
+TOPIC = "vs"
+TASKS = 3
+
+
+class Worker:
+    def __init__(self, sluice, bootstrap, work_dir, name, port=None):
+        self.sluice, self.bootstrap, self.work_dir, self.name = sluice, bootstrap, work_dir, name
+        self.port = port or free_port()
+        self.id = f"127.0.0.1:{self.port}"
+        build = os.path.dirname(os.path.dirname(os.path.abspath(sluice)))
+        props = {
+            "bootstrap.servers": bootstrap,
+            "group.id": GROUP,
+            "config.storage.topic": "connect-configs",
+            "offset.storage.topic": "connect-offsets",
+            "status.storage.topic": "connect-status",
+            "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "key.converter.schemas.enable": "false",
+            "value.converter.schemas.enable": "false",
+            "offset.flush.interval.ms": "300",
+            "listeners": f"http://127.0.0.1:{self.port}",
+            "session.timeout.ms": "3000",
+            "heartbeat.interval.ms": "500",
+            "rebalance.timeout.ms": "10000",
+            "scheduled.rebalance.max.delay.ms": "2000",
+            "sluice.group.leader.sync.delay.ms": "200",
+            "plugin.path": os.path.join(build, "plugins-out"),
+        }
+        self.props_file = os.path.join(work_dir, f"{name}.properties")
+        with open(self.props_file, "w") as f:
+            f.writelines(f"{k}={v}\n" for k, v in props.items())
+        self.rest = Rest(self.port)
+        self.proc = None
+        self.start()
+
+    def start(self):
+        log = open(os.path.join(self.work_dir, f"{self.name}.log"), "ab")
+        self.proc = subprocess.Popen([self.sluice, "distributed", self.props_file], stderr=log,
+                                     stdin=subprocess.DEVNULL)
+        wait_for(lambda: self.rest.get("/health")[0] == 200, 60, f"{self.name} to read its topics")
+
+    def stop(self, sig=signal.SIGTERM):
+        t0 = time.monotonic()
+        self.proc.send_signal(sig)
+        rc = self.proc.wait(timeout=60)
+        return rc, time.monotonic() - t0
+
+
+def status_of(w):
+    code, _, body = w.rest.get(f"/connectors/{TOPIC}/status")
+    return body if code == 200 else None
+
+
+def running_everywhere(workers, expect_tasks=TASKS, state="RUNNING"):
+    """Every worker's REST shows the connector and its tasks in `state`, and they agree."""
+    seen = []
+    for w in workers:
+        s = status_of(w)
+        if not s or s["connector"]["state"] != state or len(s["tasks"]) != expect_tasks:
+            return False
+        if any(t["state"] != state for t in s["tasks"]):
+            return False
+        seen.append(sorted((t["id"], t["worker_id"]) for t in s["tasks"]))
+    return all(x == seen[0] for x in seen)
+
+
+def retry_409(fn, what, timeout=60):
+    """Connect answers 409 while a rebalance is under way; clients retry."""
+    deadline = time.monotonic() + timeout
+    while True:
+        code, headers, body = fn()
+        if code != 409 or time.monotonic() > deadline:
+            return code, headers, body
+        time.sleep(0.2)
+
+
+def task_owners(w):
+    s = status_of(w)
+    return {t["id"]: t["worker_id"] for t in s["tasks"]} if s else {}
+
+
+def main():
+    sluice = sys.argv[1]
+    work = temp_dir()
+    kafka = DevKafka(sluice, topics=["connect-configs:1", "connect-offsets:5", "connect-status:3", f"{TOPIC}:1"])
+    workers = []
+    ok = False
+    try:
+        workers = [Worker(sluice, kafka.bootstrap, work, f"w{i}") for i in range(3)]
+        config = {"connector.class": "org.apache.kafka.connect.tools.VerifiableSourceConnector",
+                  "tasks.max": str(TASKS), "topic": TOPIC, "throughput": "200"}
+
+        # Create through the third worker (a follower unless it happens to lead).
+        code, _, body = retry_409(lambda: workers[2].rest.request("POST", "/connectors",
+                                                                  {"name": TOPIC, "config": config}), "create")
+        assert code == 201, (code, body)
+        code, _, body = workers[1].rest.request("POST", "/connectors", {"name": TOPIC, "config": config})
+        assert code == 409 and "already exists" in body["message"], (code, body)
+        wait_for(lambda: running_everywhere(workers), 60, "the connector and 3 tasks RUNNING on every worker's REST")
+        owners = task_owners(workers[0])
+        assert sorted(owners.values()) == sorted(w.id for w in workers), f"unbalanced: {owners}"
+        print("balanced:", owners)
+
+        for w in workers:
+            code, _, body = retry_409(lambda: w.rest.get(f"/connectors/{TOPIC}/config"), "config")
+            assert code == 200 and body["tasks.max"] == str(TASKS), (code, body)
+            code, _, body = retry_409(lambda: w.rest.get(f"/connectors/{TOPIC}/tasks"), "tasks")
+            assert code == 200 and len(body) == TASKS, (code, body)
+
+        # Pause / resume / restart / update through followers.
+        assert workers[1].rest.request("PUT", f"/connectors/{TOPIC}/pause")[0] == 202
+        wait_for(lambda: running_everywhere(workers, state="PAUSED"), 30, "PAUSED everywhere")
+        assert workers[2].rest.request("PUT", f"/connectors/{TOPIC}/resume")[0] == 202
+        wait_for(lambda: running_everywhere(workers), 30, "RUNNING again after resume")
+        code, _, body = retry_409(lambda: workers[1].rest.request(
+            "POST", f"/connectors/{TOPIC}/restart?includeTasks=true"), "restart")
+        assert code == 202 and body["connector"]["state"] == "RESTARTING", (code, body)
+        wait_for(lambda: running_everywhere(workers), 30, "RUNNING after restart")
+        code, _, body = retry_409(lambda: workers[2].rest.request(
+            "POST", f"/connectors/{TOPIC}/tasks/1/restart"), "task restart")
+        assert code == 204, (code, body)
+        config["throughput"] = "300"
+        code, _, body = retry_409(lambda: workers[1].rest.request("PUT", f"/connectors/{TOPIC}/config", config),
+                                  "update")
+        assert code == 200, (code, body)
+        wait_for(lambda: all(w.rest.get(f"/connectors/{TOPIC}/config")[2].get("throughput") == "300"
+                             for w in workers), 30, "the update on every worker")
+        wait_for(lambda: running_everywhere(workers), 30, "RUNNING after update")
+        code, _, body = workers[2].rest.get(f"/connectors/{TOPIC}/offsets")
+        assert code == 200 and len(body["offsets"]) == TASKS, (code, body)
+
+        # SIGKILL a task-running worker that is not w0 (w0 stays to watch).
+        owners = task_owners(workers[0])
+        victim = next(w for w in workers[1:] if w.id in owners.values())
+        killed_tasks = [t for t, o in owners.items() if o == victim.id]
+        t0 = time.monotonic()
+        victim.stop(signal.SIGKILL)
+        survivors = [w for w in workers if w is not victim]
+        wait_for(lambda: running_everywhere(survivors) and victim.id not in task_owners(workers[0]).values(),
+                 60, "the killed worker's tasks RUNNING elsewhere")
+        print(f"failover: tasks {killed_tasks} RUNNING elsewhere {time.monotonic() - t0:.1f} s after SIGKILL")
+
+        # A fourth worker joins; the tasks it does not take keep running where they were.
+        before = task_owners(workers[0])
+        newcomer = Worker(sluice, kafka.bootstrap, work, "w3")
+        survivors.append(newcomer)
+        wait_for(lambda: running_everywhere(survivors) and newcomer.id in task_owners(workers[0]).values(),
+                 60, "the new worker to run a task")
+        after = task_owners(workers[0])
+        moved = [t for t in after if after[t] != before.get(t)]
+        assert len(moved) == 1, f"cooperative rebalance moved more than one task: {before} -> {after}"
+        print("join: task", moved, "moved to the new worker")
+
+        # Rolling restart: SIGTERM each worker in turn and start it again.
+        for w in survivors:
+            rc, took = w.stop()
+            assert rc == 0 and took < 30, (w.name, rc, took)
+            print(f"{w.name} stopped in {took:.1f} s")
+            w.start()
+            wait_for(lambda: running_everywhere(survivors), 60, f"RUNNING after {w.name} restarted")
+
+        # Everything down, everything up: state and offsets come back from the topics.
+        for w in survivors:
+            assert w.stop()[0] == 0
+        high = len(kcat_lines(kafka.bootstrap, TOPIC))
+        for w in survivors:
+            w.start()
+        wait_for(lambda: running_everywhere(survivors), 60, "RUNNING after a full restart")
+        wait_for(lambda: len(kcat_lines(kafka.bootstrap, TOPIC)) > high + 300, 30, "records after the full restart")
+        assert survivors[1].rest.request("PUT", f"/connectors/{TOPIC}/pause")[0] == 202
+        wait_for(lambda: running_everywhere(survivors, state="PAUSED"), 30, "PAUSED before the check")
+
+        lines = kcat_lines(kafka.bootstrap, TOPIC)
+        records = os.path.join(work, "records.txt")
+        with open(records, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        check = subprocess.run([sys.executable, str(HERE / "check_seqnos.py"), records, "--tasks", str(TASKS),
+                                "--per-task", "0"], capture_output=True, text=True)
+        print(check.stdout.strip())
+        assert check.returncode == 0, "the verifiable sequence has a gap"
+
+        code, _, _ = retry_409(lambda: survivors[2].rest.request("DELETE", f"/connectors/{TOPIC}"), "delete")
+        assert code == 204, code
+        wait_for(lambda: all(w.rest.get("/connectors")[2] == [] for w in survivors), 30, "the delete everywhere")
+        for w in survivors:
+            w.stop()
+        ok = True
+        print("distributed_test: ok")
+    finally:
+        for w in workers + ([newcomer] if "newcomer" in locals() else []):
+            if w.proc and w.proc.poll() is None:
+                w.proc.kill()
+                w.proc.wait()
+        kafka.stop()
+        if ok:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print("logs kept in", work)
+            for log in sorted(Path(work).glob("*.log")):
+                print(f"--- {log.name} (tail)")
+                print("\n".join(log.read_text(errors="replace").splitlines()[-25:]))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
