@@ -950,7 +950,7 @@ Result<DdlResult> apply_ddl(std::string_view sql, std::string_view default_db, S
   std::vector<ddl::Token> tokens;
   std::string error;
   if (!ddl::tokenize(sql, tokens, error)) {
-    return Error{"cannot parse DDL (" + error + "): \"" + shorten(sql) + "\""};
+    return Error{"cannot parse DDL: " + error + "; statement: \"" + shorten(sql) + "\""};
   }
   Cursor c(tokens, sql);
   bool any_relevant = false;
