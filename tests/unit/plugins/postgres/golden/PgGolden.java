@@ -1,0 +1,157 @@
+package io.debezium.connector.postgresql;
+
+import java.io.*;
+import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.util.*;
+
+import org.apache.kafka.connect.data.*;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.postgresql.core.TypeInfo;
+import org.postgresql.jdbc.TypeInfoCache;
+
+import io.debezium.config.CommonConnectorConfig.BinaryHandlingMode;
+import io.debezium.connector.postgresql.PostgresConnectorConfig.HStoreHandlingMode;
+import io.debezium.connector.postgresql.PostgresConnectorConfig.IntervalHandlingMode;
+import io.debezium.connector.postgresql.connection.ReplicationMessage;
+import io.debezium.connector.postgresql.connection.ReplicationMessageColumnValueResolver;
+import io.debezium.jdbc.JdbcValueConverters.BigIntUnsignedMode;
+import io.debezium.jdbc.JdbcValueConverters.DecimalMode;
+import io.debezium.jdbc.TemporalPrecisionMode;
+import io.debezium.relational.Column;
+import io.debezium.relational.ValueConverter;
+
+// Reads cases "mode<TAB>type name<TAB>oid<TAB>jdbc type<TAB>typmod<TAB>text" from stdin and
+// prints each with the JSON Connect's JsonConverter writes for a one-field struct {c} holding
+// what Debezium 2.7's PostgresValueConverter makes of the pgoutput text value.
+public class PgGolden extends PostgresValueConverter {
+  static TypeRegistry registry;
+  static Map<String, PostgresType> byName;
+  static Map<Integer, PostgresType> byOid;
+
+  PgGolden(DecimalMode dm, TemporalPrecisionMode tp, HStoreHandlingMode hm, BinaryHandlingMode bm, IntervalHandlingMode im) {
+    super(StandardCharsets.UTF_8, dm, tp, ZoneOffset.UTC, BigIntUnsignedMode.LONG, false, registry, hm, bm, im, null, 2);
+  }
+
+  // A TypeRegistry without a database: the extension types at the OIDs the C++ test's catalog
+  // uses (hstore 16410, citext 16420, ltree 16430, geometry 16440, geography 16441) and the
+  // enum mood (16400: sad, ok, happy).
+  static TypeRegistry fakeRegistry(TypeInfo info) throws Exception {
+    java.lang.reflect.Field uf = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+    uf.setAccessible(true);
+    sun.misc.Unsafe unsafe = (sun.misc.Unsafe) uf.get(null);
+    TypeRegistry r = (TypeRegistry) unsafe.allocateInstance(TypeRegistry.class);
+    byName = new HashMap<>();
+    byOid = new HashMap<>();
+    set(r, "nameToType", byName);
+    set(r, "oidToType", byOid);
+    int[] oids = {16440, 16441, 16420, 16410, 16430, 0, 16411, 16442, 16443, 16421, 16431};
+    String[] fields = {"geometryOid", "geographyOid", "citextOid", "hstoreOid", "ltreeOid", "isbnOid",
+                       "hstoreArrayOid", "geometryArrayOid", "geographyArrayOid", "citextArrayOid", "ltreeArrayOid"};
+    for (int i = 0; i < oids.length; i++) {
+      java.lang.reflect.Field f = TypeRegistry.class.getDeclaredField(fields[i]);
+      f.setAccessible(true);
+      f.setInt(r, oids[i]);
+    }
+    String[] names = {"geometry", "geography", "citext", "hstore", "ltree"};
+    for (int i = 0; i < names.length; i++) {
+      PostgresType t = new PostgresType.Builder(r, names[i], oids[i], java.sql.Types.OTHER, -1, info).build();
+      byName.put(names[i], t);
+      byOid.put(oids[i], t);
+    }
+    PostgresType mood = new PostgresType.Builder(r, "mood", 16400, java.sql.Types.VARCHAR, -1, info)
+        .enumValues(List.of("sad", "ok", "happy")).build();
+    byName.put("mood", mood);
+    byOid.put(16400, mood);
+    return r;
+  }
+
+  static void set(Object o, String name, Object v) throws Exception {
+    java.lang.reflect.Field f = TypeRegistry.class.getDeclaredField(name);
+    f.setAccessible(true);
+    unsafeSet(f, o, v);
+  }
+
+  static void unsafeSet(java.lang.reflect.Field f, Object o, Object v) throws Exception {
+    java.lang.reflect.Field uf = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+    uf.setAccessible(true);
+    sun.misc.Unsafe unsafe = (sun.misc.Unsafe) uf.get(null);
+    unsafe.putObject(o, unsafe.objectFieldOffset(f), v);
+  }
+
+  static PgGolden forMode(String mode) {
+    DecimalMode dm = DecimalMode.PRECISE;
+    TemporalPrecisionMode tp = TemporalPrecisionMode.ADAPTIVE;
+    HStoreHandlingMode hm = HStoreHandlingMode.JSON;
+    BinaryHandlingMode bm = BinaryHandlingMode.BYTES;
+    IntervalHandlingMode im = IntervalHandlingMode.NUMERIC;
+    for (String m : mode.split(",")) {
+      switch (m) {
+        case "double": dm = DecimalMode.DOUBLE; break;
+        case "string": dm = DecimalMode.STRING; break;
+        case "connect": tp = TemporalPrecisionMode.CONNECT; break;
+        case "micros": tp = TemporalPrecisionMode.ADAPTIVE_TIME_MICROSECONDS; break;
+        case "hmap": hm = HStoreHandlingMode.MAP; break;
+        case "base64": bm = BinaryHandlingMode.BASE64; break;
+        case "hex": bm = BinaryHandlingMode.HEX; break;
+        case "istring": im = IntervalHandlingMode.STRING; break;
+        default: break;
+      }
+    }
+    return new PgGolden(dm, tp, hm, bm, im);
+  }
+
+  public static void main(String[] args) throws Exception {
+    Class<?> cv = Class.forName("io.debezium.connector.postgresql.connection.pgoutput.PgOutputColumnValue");
+    Constructor<?> ctor = cv.getDeclaredConstructor(String.class);
+    ctor.setAccessible(true);
+    TypeInfo info = new TypeInfoCache(null, -1);
+    registry = fakeRegistry(info);
+    JsonConverter json = new JsonConverter();
+    json.configure(Map.of("schemas.enable", "true"), false);
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    PrintStream out = new PrintStream(System.out, true, "UTF-8");
+    String line;
+    while ((line = in.readLine()) != null) {
+      if (line.isEmpty() || line.startsWith("#")) continue;
+      String[] f = line.split("\t", -1);
+      String mode = f[0], name = f[1];
+      int oid = Integer.parseInt(f[2]), jdbc = Integer.parseInt(f[3]), typmod = Integer.parseInt(f[4]);
+      String text = f[5].replace("\\n", "\n").replace("\\t", "\t");
+      String result;
+      try {
+        PostgresType known = oid >= 16384 ? registry.get(oid) : null;
+        PostgresType type = known != null && oid >= 16384 ? known
+            : new PostgresType.Builder(registry, name, oid, jdbc, typmod, info).build();
+        if (oid < 16384) {  // a built-in type, as the registry would have loaded it
+          byName.put(name, type);
+          byOid.put(oid, type);
+        }
+        // As pgoutput's ColumnMetaData sizes a relation column.
+        int length = typmod != -1 ? info.getPrecision(oid, typmod) : type.getDefaultLength();
+        int scale = typmod != -1 ? info.getScale(oid, typmod) : type.getDefaultScale();
+        Column col = Column.editor().name("c").type(name).jdbcType(jdbc).nativeType(oid)
+            .length(length).scale(scale).optional(true).create();
+        PgGolden conv = forMode(mode);
+        SchemaBuilder sb = conv.schemaBuilder(col);
+        if (sb == null) {
+          result = "UNSUPPORTED";
+        } else {
+          Schema fs = sb.optional().build();
+          Schema st = SchemaBuilder.struct().field("c", fs).build();
+          ValueConverter vc = conv.converter(col, st.field("c"));
+          Object raw = ReplicationMessageColumnValueResolver.resolveValue("c", type, name,
+              (ReplicationMessage.ColumnValue<?>) ctor.newInstance(text), null, false, registry);
+          Object v = vc.convert(raw);
+          Struct s = new Struct(st).put("c", v);
+          result = new String(json.fromConnectData("t", st, s), StandardCharsets.UTF_8);
+        }
+      } catch (Throwable e) {
+        result = "ERROR " + e.getClass().getSimpleName();
+        if (System.getenv("GOLDEN_DEBUG") != null) e.printStackTrace();
+      }
+      out.println(line + "\t" + result);
+    }
+  }
+}

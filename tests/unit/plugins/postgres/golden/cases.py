@@ -1,0 +1,75 @@
+# The golden cases for make_golden.sh: mode, type name, oid, java.sql.Types, typmod, text.
+# Modes: precise (all defaults), double, string, connect, micros (adaptive_time_microseconds),
+# hmap (hstore map), base64, hex, istring (interval string). Fake OIDs for the extension types
+# and the enum match the C++ test catalog and PgGolden.fakeRegistry.
+import sys
+T = {'bit': -7, 'bool': -7, 'int2': 5, 'int4': 4, 'int8': -5, 'oid': -5, 'float4': 7, 'float8': 8, 'numeric': 2,
+     'money': 8, 'bpchar': 1, 'varchar': 12, 'text': 12, 'name': 12, 'bytea': -2, 'date': 91, 'time': 92,
+     'timetz': 92, 'timestamp': 93, 'timestamptz': 93, 'interval': 1111, 'uuid': 1111, 'json': 1111,
+     'jsonb': 1111, 'xml': 2009, 'inet': 1111, 'cidr': 1111, 'macaddr': 1111, 'macaddr8': 1111,
+     'varbit': -7, 'point': 1111, 'int4range': 1111, 'tstzrange': 1111, 'hstore': 1111, 'citext': 1111,
+     'ltree': 1111, 'geometry': 1111, 'geography': 1111, 'mood': 12, 'box': 1111, 'tsvector': 1111}
+OID = {'bool': 16, 'bytea': 17, 'name': 19, 'int8': 20, 'int2': 21, 'int4': 23, 'text': 25, 'oid': 26, 'json': 114,
+       'xml': 142, 'point': 600, 'cidr': 650, 'float4': 700, 'float8': 701, 'macaddr8': 774, 'money': 790,
+       'macaddr': 829, 'inet': 869, 'bpchar': 1042, 'varchar': 1043, 'date': 1082, 'time': 1083,
+       'timestamp': 1114, 'timestamptz': 1184, 'interval': 1186, 'timetz': 1266, 'bit': 1560, 'varbit': 1562,
+       'numeric': 1700, 'uuid': 2950, 'jsonb': 3802, 'int4range': 3904, 'tstzrange': 3910, 'hstore': 16410,
+       'citext': 16420, 'ltree': 16430, 'geometry': 16440, 'geography': 16441, 'mood': 16400, 'box': 603,
+       'tsvector': 3614}
+cases = []
+def add(modes, name, typmod, *texts):
+    for m in modes.split():
+        for t in texts:
+            cases.append((m, name, typmod, t))
+add('precise', 'bool', -1, 't', 'f')
+add('precise', 'int2', -1, '-32768', '32767')
+add('precise', 'int4', -1, '42', '-2147483648')
+add('precise', 'int8', -1, '9223372036854775807')
+add('precise', 'oid', -1, '4294967295')
+add('precise', 'float4', -1, '1.5', 'NaN', 'Infinity', '-Infinity', '3.4028235e+38', '1e-05', '0.1', '1234567')
+add('precise', 'float8', -1, '1.5', 'NaN', '-Infinity', '1e+20', '0.1', '12345678.9', '0.0001', '-0')
+add('precise double string', 'numeric', (10 << 16 | 2) + 4, '1234.50', '-0.01', '0.00', 'NaN')
+add('precise double string', 'numeric', (5 << 16) + 4, '99999', '-1')
+add('precise double string', 'numeric', -1, '-12.3400', '1200', '0', '0.00001', '123456789012345678901234567890.5', 'NaN', 'Infinity', '-Infinity')
+add('precise double string', 'money', -1, '$1,234.56', '-$0.01', '$0.00', '-$92,233,720,368,547,758.08')
+add('precise', 'bpchar', 5 + 4, 'ab   ')
+add('precise', 'varchar', 20 + 4, 'hello')
+add('precise', 'text', -1, 'multi\\nline "q" \\\\ é')
+add('precise', 'name', -1, 'nm')
+add('precise base64 hex', 'bytea', -1, '\\x00ff10', '\\x')
+add('precise connect', 'date', -1, '2024-02-29', '1969-12-31', '0044-03-15 BC', 'infinity', '-infinity')
+add('precise micros connect', 'time', -1, '10:15:30.123456', '24:00:00', '00:00:00')
+add('precise micros connect', 'time', 3, '10:15:30.123')
+add('precise', 'time', 0, '10:15:30')
+add('precise', 'timetz', -1, '10:15:30+02', '01:00:00.5-05:30', '00:30:00+01', '10:15:30.123456+00', '10:15:30.120+00')
+add('precise connect', 'timestamp', -1, '2024-01-15 10:30:00.123456', '1969-12-31 23:59:59.5', 'infinity', '-infinity', '0044-03-15 12:00:00 BC')
+add('precise connect', 'timestamp', 3, '2024-01-15 10:30:00.123', '1969-12-31 23:59:59.999')
+add('precise', 'timestamptz', -1, '2024-01-15 12:30:00+02', '2024-01-15 12:30:00.5+05:30', 'infinity', '-infinity', '10000-01-01 00:00:00+00', '0044-03-15 12:00:00+00 BC', '1969-12-31 23:59:59.999999+00')
+add('precise', 'timestamptz', 3, '2024-01-15 10:30:00.12+00')
+add('precise', 'timestamptz', 0, '2024-01-15 10:30:00+00')
+add('precise istring', 'interval', -1, '1 year 2 mons 3 days 04:05:06.789', '-1 days +02:00:00', '00:00:00', '-00:00:00.5', '1 mon', '100:00:00', '-1 years -2 mons', '3 days -00:00:01.000001', '178000000 years')
+add('precise', 'uuid', -1, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11')
+add('precise', 'json', -1, '{"a": 1}')
+add('precise', 'jsonb', -1, '{"b": [1, 2]}')
+add('precise', 'xml', -1, '<a>1</a>')
+add('precise', 'inet', -1, '192.168.0.1/24')
+add('precise', 'cidr', -1, '10.0.0.0/8')
+add('precise', 'macaddr', -1, '08:00:2b:01:02:03')
+add('precise', 'macaddr8', -1, '08:00:2b:01:02:03:04:05')
+add('precise', 'bit', 1, '1', '0')
+add('precise', 'bit', 10, '1000000001', '0000000001', '0000000000')
+add('precise', 'varbit', -1, '101', '1111111111111111')
+add('precise', 'point', -1, '(1.5,-2)', '(0,0)')
+add('precise', 'int4range', -1, '[1,10)')
+add('precise', 'tstzrange', -1, '["2024-01-15 10:30:00+00","2024-01-16 10:30:00+00")')
+add('precise hmap', 'hstore', -1, '"10"=>"x", "9"=>NULL', '"a\\"b"=>"c\\\\d"', '',
+    ', '.join('"key%d"=>"v%d"' % (i, i) for i in range(13)))
+add('precise', 'citext', -1, 'MiXed')
+add('precise', 'ltree', -1, 'a.b.c')
+add('precise', 'geometry', -1, '0101000020E6100000000000000000F03F0000000000000040', '0101000000000000000000F03F0000000000000040')
+add('precise', 'geography', -1, '0101000020E6100000000000000000F03F0000000000000040')
+add('precise', 'mood', -1, 'happy')
+add('precise', 'box', -1, '(1,1),(0,0)')
+add('precise', 'tsvector', -1, "'a' 'b'")
+for m, name, typmod, t in cases:
+    print('\t'.join([m, name, str(OID[name]), str(T[name]), str(typmod), t]))
