@@ -66,7 +66,9 @@ def main():
     # A fixture file names its query on its first line; any other file is the query itself.
     type_query = text[len("query\t"):].split("\n", 1)[0] if text.startswith("query\t") else text.strip()
     big = "".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(200))  # 12.8 KB
-    with Postgres() as pg:
+    # synchronous_commit on: the peek reads WAL up to the flush pointer, and the harness's
+    # default (off) would sometimes leave the last transactions out.
+    with Postgres(config={"synchronous_commit": "on"}) as pg:
         pg.sql(SCHEMA)
         pg.sql("SELECT pg_create_logical_replication_slot('s', 'pgoutput')")
         pg.sql(ROW)
@@ -79,6 +81,7 @@ def main():
         pg.sql("TRUNCATE toasty, alltypes RESTART IDENTITY CASCADE")
         pg.sql("BEGIN; SELECT pg_logical_emit_message(true, 'audit', 'hello'); COMMIT")
         pg.sql("SELECT pg_logical_emit_message(false, 'nontx', '\\x00ff'::bytea)")
+        pg.sql("SELECT txid_current()")  # a synchronous commit after it flushes the message too
         types = pg.query(type_query)
         msgs = pg.query("SELECT lsn, encode(data, 'hex') FROM pg_logical_slot_peek_binary_changes("
                         "'s', NULL, NULL, 'proto_version', '1', 'publication_names', 'p', "
