@@ -1,0 +1,1 @@
+SET character_set_server=utf8mb4, collation_server=utf8mb4_general_ci

@@ -1,0 +1,1 @@
+create table people (id serial, name varchar(20) not null default '', nick nvarchar(10), b boolean default true, flag bool not null)

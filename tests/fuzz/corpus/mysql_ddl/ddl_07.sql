@@ -1,0 +1,1 @@
+CREATE TABLE nopk (a INT NOT NULL, b INT NULL, UNIQUE KEY ub (b), UNIQUE KEY ua (a))

@@ -1,0 +1,1 @@
+CREATE TABLE pk_later (a INT, b INT, c INT DEFAULT NULL, PRIMARY KEY (b, a))

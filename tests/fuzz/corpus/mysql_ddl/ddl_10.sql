@@ -1,0 +1,1 @@
+CREATE TABLE copy_of LIKE customers

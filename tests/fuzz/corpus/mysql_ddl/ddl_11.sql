@@ -1,0 +1,1 @@
+ALTER TABLE customers ADD COLUMN phone varchar(20) DEFAULT NULL AFTER last_name

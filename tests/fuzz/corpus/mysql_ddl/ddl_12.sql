@@ -1,0 +1,1 @@
+ALTER TABLE customers ADD COLUMN age int unsigned NOT NULL DEFAULT 0 FIRST, ADD COLUMN note text

@@ -1,0 +1,1 @@
+ALTER TABLE customers CHANGE COLUMN phone phone_number varchar(40) CHARACTER SET latin1 NOT NULL DEFAULT 'n/a' AFTER email

@@ -1,0 +1,1 @@
+ALTER TABLE customers DROP PRIMARY KEY, ADD PRIMARY KEY (id, email)

@@ -1,0 +1,1 @@
+ALTER TABLE customers ADD INDEX idx_last (last_name), ALGORITHM=INPLACE, LOCK=NONE

@@ -1,0 +1,1 @@
+ALTER TABLE customers COMMENT 'the customers'

@@ -1,0 +1,1 @@
+ALTER TABLE customers DEFAULT CHARSET=utf8mb4

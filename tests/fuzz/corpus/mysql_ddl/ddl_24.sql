@@ -1,0 +1,1 @@
+ALTER TABLE customers CHANGE x x bigint FIRST

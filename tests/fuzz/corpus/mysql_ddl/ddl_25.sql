@@ -1,0 +1,1 @@
+ALTER TABLE customers MODIFY y int AFTER x

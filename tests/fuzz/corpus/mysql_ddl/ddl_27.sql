@@ -1,0 +1,1 @@
+RENAME TABLE clients TO customers2, copy_of TO copy2

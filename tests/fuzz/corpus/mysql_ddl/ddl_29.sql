@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX ux ON pk_later (c)

@@ -1,0 +1,1 @@
+CREATE TABLE t_db_charset (v varchar(10), e enum('x','y') CHARACTER SET utf8mb4)

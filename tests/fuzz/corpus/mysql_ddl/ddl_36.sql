@@ -1,0 +1,1 @@
+CREATE TABLE t_after_alter_db (v varchar(10))

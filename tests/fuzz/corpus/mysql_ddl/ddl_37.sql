@@ -1,0 +1,1 @@
+CREATE TABLE dev (a int NOT NULL, b varchar(5) NOT NULL, c int)

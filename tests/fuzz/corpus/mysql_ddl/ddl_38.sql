@@ -1,0 +1,1 @@
+ALTER TABLE dev CHANGE a a2 bigint

@@ -1,0 +1,1 @@
+ALTER TABLE dev CONVERT TO CHARACTER SET latin1 COLLATE latin1_swedish_ci

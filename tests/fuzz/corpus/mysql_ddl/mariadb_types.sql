@@ -1,0 +1,1 @@
+CREATE TABLE m (u uuid, i inet6 NOT NULL, j longtext CHECK (json_valid(`j`)), t timestamp(6) NOT NULL DEFAULT current_timestamp(6) ON UPDATE current_timestamp(6), v varchar(5) DEFAULT uuid()) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci

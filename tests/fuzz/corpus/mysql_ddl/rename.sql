@@ -1,0 +1,1 @@
+RENAME TABLE t TO t2, u TO other.u2

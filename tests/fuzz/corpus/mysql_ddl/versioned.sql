@@ -1,0 +1,1 @@
+/*!40101 SET NAMES utf8mb4 */; /*!50503 CREATE TABLE `x` (`a` int) */; /*M!100100 ALTER TABLE `x` ADD `b` int */
