@@ -1,0 +1,81 @@
+#include "plugins/mysql/connector/capture.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <stdexcept>
+
+namespace sluice::mysql::cdc {
+
+Filters::Filters(const Options& o)
+    : db_in_(compile(o.database_include, "database.include.list")),
+      db_out_(compile(o.database_exclude, "database.exclude.list")),
+      table_in_(compile(o.table_include, "table.include.list")),
+      table_out_(compile(o.table_exclude, "table.exclude.list")) {}
+
+std::vector<std::regex> Filters::compile(const std::vector<std::string>& patterns, const char* key) {
+  std::vector<std::regex> out;
+  for (auto& p : patterns) {
+    try {
+      out.emplace_back(p, std::regex::ECMAScript | std::regex::icase);
+    } catch (const std::regex_error& e) {
+      throw std::invalid_argument(std::string(key) + ": \"" + p + "\" is not a valid regular expression: " + e.what());
+    }
+  }
+  return out;
+}
+
+namespace {
+bool any(const std::vector<std::regex>& rs, const std::string& s) {
+  for (auto& r : rs)
+    if (std::regex_match(s, r)) return true;
+  return false;
+}
+}  // namespace
+
+bool Filters::database(const std::string& db) const {
+  if (db == "mysql" || db == "performance_schema" || db == "sys" || db == "information_schema") return false;
+  if (!db_in_.empty()) return any(db_in_, db);
+  return !any(db_out_, db);
+}
+
+bool Filters::table(const std::string& db, const std::string& table) const {
+  if (!database(db)) return false;
+  std::string full = db + "." + table;
+  if (!table_in_.empty()) return any(table_in_, full);
+  return !any(table_out_, full);
+}
+
+void log_line(const std::string& level, const std::string& message) {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char ts[32];
+  std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::fprintf(stderr, "%s %s [mysql-connector] %s\n", ts, level.c_str(), message.c_str());
+}
+
+TableSchemasPtr SchemaCache::get(DbClient& db, const std::string& database, const std::string& table) {
+  std::string key = database + "." + table;
+  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+  TableSchemasPtr s;
+  if (filters_.table(database, table)) {
+    if (auto info = load_table(db, database, table)) {
+      std::vector<std::string> warnings;
+      s = builder_.schemas(info, warnings);
+      for (auto& w : warnings) log_line("WARN", w);
+    }
+  }
+  cache_[key] = s;
+  return s;
+}
+
+void SchemaCache::put(TableInfoPtr info) {
+  std::vector<std::string> warnings;
+  std::string key = info->db + "." + info->table;
+  cache_[key] = builder_.schemas(std::move(info), warnings);
+  for (auto& w : warnings) log_line("WARN", w);
+}
+
+}  // namespace sluice::mysql::cdc

@@ -1,0 +1,53 @@
+#pragma once
+// The connector's settings (Debezium 2.7 names and defaults), declared once as a ConfigDef and
+// read into a plain struct the task uses.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "plugins/api/config_def.h"
+
+namespace sluice::mysql::cdc {
+
+enum class SnapshotMode { kInitial, kInitialOnly, kNoData, kNever, kWhenNeeded, kRecovery, kAlways };
+enum class DecimalMode { kPrecise, kDouble, kString };
+enum class BinaryMode { kBytes, kBase64, kBase64UrlSafe, kHex };
+
+struct Options {
+  std::string name;             // connector name
+  std::string flavor;           // "mysql" or "mariadb": source.connector and the Source schema name
+  std::string topic_prefix;
+  std::string host = "localhost";
+  int port = 3306;
+  std::string user, password;
+  uint32_t server_id = 0;
+  std::string ssl_mode = "preferred";
+  std::string ssl_ca, ssl_cert, ssl_key;
+  int connect_timeout_ms = 30000;
+  std::vector<std::string> database_include, database_exclude, table_include, table_exclude;
+  SnapshotMode snapshot_mode = SnapshotMode::kInitial;
+  DecimalMode decimal_mode = DecimalMode::kPrecise;
+  BinaryMode binary_mode = BinaryMode::kBytes;
+  bool time_connect = false;        // time.precision.mode=connect
+  bool bigint_precise = false;      // bigint.unsigned.handling.mode=precise
+  bool tombstones_on_delete = true;
+  bool include_query = false;
+  std::string skipped_operations = "t";
+  int max_batch_size = 2048;
+  int max_queue_size = 8192;
+  int poll_interval_ms = 500;
+  int64_t heartbeat_interval_ms = 0;
+  std::string heartbeat_topic_prefix = "__debezium-heartbeat";
+  std::string event_failure_mode = "fail";
+  int read_timeout_s = 30;          // binlog socket; server heartbeats come 6x as often
+};
+
+sluice::api::ConfigDef mysql_config_def();
+
+// Reads and checks a task/connector config; throws std::invalid_argument naming the key.
+// `warnings` collects deprecation notes (database.server.name, schema_only, ...).
+Options parse_options(const sluice::api::Config& config, const std::string& flavor,
+                      std::vector<std::string>& warnings);
+
+}  // namespace sluice::mysql::cdc

@@ -1,0 +1,224 @@
+#include "plugins/mysql/connector/records.h"
+
+#include <chrono>
+#include <stdexcept>
+
+#include "plugins/mysql/connector/column_mapping.h"
+
+namespace sluice::mysql::cdc {
+
+using namespace sluice::api;
+
+namespace {
+
+SchemaPtr opt(Type t) { return schemas::of(t, true); }
+
+SchemaPtr make_source_schema(const Options& o) {
+  SchemaPtr snapshot = SchemaBuilder(Type::String).optional().name("io.debezium.data.Enum").version(1)
+                           .parameter("allowed", "true,last,false,incremental")
+                           .default_value(Value::string("false")).build();
+  std::string name = o.flavor == "mariadb" ? "io.debezium.connector.mariadb.Source"
+                                           : "io.debezium.connector.mysql.Source";
+  return SchemaBuilder::structure()
+      .name(name)
+      .field("version", schemas::string())
+      .field("connector", schemas::string())
+      .field("name", schemas::string())
+      .field("ts_ms", schemas::int64())
+      .field("snapshot", snapshot)
+      .field("db", schemas::string())
+      .field("sequence", opt(Type::String))
+      .field("ts_us", opt(Type::Int64))
+      .field("ts_ns", opt(Type::Int64))
+      .field("table", opt(Type::String))
+      .field("server_id", schemas::int64())
+      .field("gtid", opt(Type::String))
+      .field("file", schemas::string())
+      .field("pos", schemas::int64())
+      .field("row", schemas::int32())
+      .field("thread", opt(Type::Int64))
+      .field("query", opt(Type::String))
+      .build();
+}
+
+SchemaPtr make_transaction_schema() {
+  return SchemaBuilder::structure()
+      .optional()
+      .name("event.block")
+      .version(1)
+      .field("id", schemas::string())
+      .field("total_order", schemas::int64())
+      .field("data_collection_order", schemas::int64())
+      .build();
+}
+
+std::string sanitize_topic(std::string t) {
+  for (char& c : t)
+    if (!isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
+  if (t.size() > 249) t.resize(249);
+  return t;
+}
+
+int64_t now_micros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+OffsetMap to_offset(const BinlogPosition& p) {
+  OffsetMap m;
+  m.emplace_back("ts_sec", Value::int64(p.ts_sec));
+  m.emplace_back("file", Value::string(p.file));
+  m.emplace_back("pos", Value::int64(static_cast<int64_t>(p.pos)));
+  if (!p.gtids.empty()) m.emplace_back("gtids", Value::string(p.gtids));
+  if (p.event) m.emplace_back("event", Value::int64(p.event));
+  if (p.row) m.emplace_back("row", Value::int64(p.row));
+  if (p.server_id) m.emplace_back("server_id", Value::int64(p.server_id));
+  if (p.snapshot) m.emplace_back("snapshot", Value::boolean(true));
+  return m;
+}
+
+std::optional<BinlogPosition> from_offset(const OffsetMap& offset) {
+  BinlogPosition p;
+  bool has_file = false, snapshot_completed = false;
+  for (auto& [k, v] : offset) {
+    int64_t n = 0;
+    if (k == "file" && v.kind() == Value::Kind::String) { p.file = v.as_string(); has_file = true; }
+    else if (k == "pos" && v.get_integer(n)) p.pos = static_cast<uint64_t>(n);
+    else if (k == "event" && v.get_integer(n)) p.event = n;
+    else if (k == "row" && v.get_integer(n)) p.row = n;
+    else if (k == "server_id" && v.get_integer(n)) p.server_id = static_cast<uint32_t>(n);
+    else if (k == "ts_sec" && v.get_integer(n)) p.ts_sec = n;
+    else if (k == "gtids" && v.kind() == Value::Kind::String) p.gtids = v.as_string();
+    else if (k == "snapshot") p.snapshot = v.kind() == Value::Kind::Boolean ? v.as_bool()
+                                         : v.kind() == Value::Kind::String && v.as_string() == "true";
+    else if (k == "snapshot_completed" && v.kind() == Value::Kind::Boolean) snapshot_completed = v.as_bool();
+  }
+  if (!has_file) return std::nullopt;
+  if (snapshot_completed) p.snapshot = false;
+  return p;
+}
+
+RecordBuilder::RecordBuilder(const Options& o)
+    : o_(o), source_(make_source_schema(o)), transaction_(make_transaction_schema()),
+      partition_(std::make_shared<const OffsetMap>(OffsetMap{{"server", Value::string(o.topic_prefix)}})) {}
+
+std::string RecordBuilder::topic_for(const std::string& db, const std::string& table) const {
+  return sanitize_topic(o_.topic_prefix + "." + db + "." + table);
+}
+
+TableSchemasPtr RecordBuilder::schemas(TableInfoPtr info, std::vector<std::string>& warnings) const {
+  auto t = std::make_shared<TableSchemas>();
+  t->topic = topic_for(info->db, info->table);
+  SchemaBuilder row = SchemaBuilder::structure();
+  row.optional().name(t->topic + ".Value");
+  for (size_t i = 0; i < info->columns.size(); ++i) {
+    const ColumnInfo& c = info->columns[i];
+    if (!is_mapped(c)) {
+      warnings.push_back("column " + info->db + "." + info->table + "." + c.name + " of type " +
+                         c.column_type + " has no mapping and is left out");
+      continue;
+    }
+    SchemaPtr s = column_schema(c, o_);
+    t->value_columns.push_back(i);
+    t->column_schemas.push_back(s);
+    row.field(c.name, s);
+  }
+  t->value = row.build();
+  if (!info->key.empty()) {
+    SchemaBuilder key = SchemaBuilder::structure();
+    key.name(t->topic + ".Key");
+    for (size_t i : info->key) {
+      if (!is_mapped(info->columns[i])) continue;
+      SchemaPtr s = column_schema(info->columns[i], o_);
+      t->key_columns.push_back(i);
+      t->key_schemas.push_back(s);
+      key.field(info->columns[i].name, s);
+    }
+    if (!t->key_columns.empty()) t->key = key.build();
+  }
+  t->envelope = SchemaBuilder::structure()
+                    .name(t->topic + ".Envelope")
+                    .version(2)
+                    .field("before", t->value)
+                    .field("after", t->value)
+                    .field("source", source_)
+                    .field("transaction", transaction_)
+                    .field("op", schemas::string())
+                    .field("ts_ms", opt(Type::Int64))
+                    .field("ts_us", opt(Type::Int64))
+                    .field("ts_ns", opt(Type::Int64))
+                    .build();
+  t->info = std::move(info);
+  return t;
+}
+
+Value RecordBuilder::source(const SourceFields& f) const {
+  Struct s(source_);
+  s.put(size_t{0}, Value::string(kDebeziumVersion));
+  s.put(1, Value::string(o_.flavor));
+  s.put(2, Value::string(o_.topic_prefix));
+  s.put(3, Value::int64(f.ts_ms));
+  if (f.snapshot) s.put(4, Value::string(f.snapshot));
+  s.put(5, Value::string(f.db));
+  s.put(7, Value::int64(f.ts_ms * 1000));
+  s.put(8, Value::int64(f.ts_ms * 1000000));
+  s.put(9, Value::string(f.table));
+  s.put(10, Value::int64(f.server_id));
+  if (f.gtid) s.put(11, Value::string(*f.gtid));
+  s.put(12, Value::string(f.file));
+  s.put(13, Value::int64(static_cast<int64_t>(f.pos)));
+  s.put(14, Value::int32(f.row));
+  if (f.thread) s.put(15, Value::int64(*f.thread));
+  if (f.query) s.put(16, Value::string(*f.query));
+  return Value::structure(std::move(s));
+}
+
+Value RecordBuilder::row(const TableSchemas& t, std::vector<Value> values) const {
+  Struct s(t.value);
+  for (size_t i = 0; i < values.size(); ++i) s.put(i, std::move(values[i]));
+  return Value::structure(std::move(s));
+}
+
+Value RecordBuilder::key(const TableSchemas& t, const std::vector<Value>& full_row) const {
+  if (!t.key) return Value();
+  Struct s(t.key);
+  for (size_t i = 0; i < t.key_columns.size(); ++i) s.put(i, full_row[t.key_columns[i]]);
+  return Value::structure(std::move(s));
+}
+
+SourceRecord RecordBuilder::change(const TableSchemas& t, char op, Value key, Value before, Value after,
+                                   Value source, OffsetMap offset) const {
+  SourceRecord r;
+  r.source_partition = partition_;
+  r.source_offset = std::move(offset);
+  r.topic = t.topic;
+  r.key_schema = t.key;
+  r.key = std::move(key);
+  r.value_schema = t.envelope;
+  Struct e(t.envelope);
+  e.put(size_t{0}, std::move(before));
+  e.put(1, std::move(after));
+  e.put(2, std::move(source));
+  e.put(4, Value::string(std::string(1, op)));
+  int64_t us = now_micros();
+  e.put(5, Value::int64(us / 1000));
+  e.put(6, Value::int64(us));
+  e.put(7, Value::int64(us * 1000));
+  r.value = Value::structure(std::move(e));
+  return r;
+}
+
+SourceRecord RecordBuilder::tombstone(const SourceRecord& deleted) const {
+  SourceRecord r;
+  r.source_partition = deleted.source_partition;
+  r.source_offset = deleted.source_offset;
+  r.topic = deleted.topic;
+  r.key_schema = deleted.key_schema;
+  r.key = deleted.key;
+  r.headers = deleted.headers;
+  return r;
+}
+
+}  // namespace sluice::mysql::cdc

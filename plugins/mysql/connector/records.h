@@ -1,0 +1,89 @@
+#pragma once
+// Debezium's records: topic names, key/value/envelope schemas per table (built once per table
+// version and shared), the MySQL source block (spec/debezium.md §1-§2), and the offset map (§3.2).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plugins/api/record.h"
+#include "plugins/mysql/connector/options.h"
+#include "plugins/mysql/connector/table_info.h"
+
+namespace sluice::mysql::cdc {
+
+inline constexpr const char* kDebeziumVersion = "2.7.3.Final";
+
+// Where the stream is (Debezium's MySqlOffsetContext): `pos` is where a restart begins (a
+// transaction's first event, or the event after the last commit), `event` the events after
+// it already processed, `row` the rows of the next rows event already emitted.
+struct BinlogPosition {
+  std::string file;
+  uint64_t pos = 4;
+  int64_t event = 0;
+  int64_t row = 0;
+  uint32_t server_id = 0;
+  int64_t ts_sec = 0;
+  std::string gtids;
+  bool snapshot = false;  // a snapshot not yet complete
+};
+
+sluice::api::OffsetMap to_offset(const BinlogPosition& p);
+// nullopt for an offset without "file" (not one of ours); throws on a malformed one.
+std::optional<BinlogPosition> from_offset(const sluice::api::OffsetMap& offset);
+
+struct TableSchemas {
+  TableInfoPtr info;
+  std::string topic;
+  std::vector<size_t> value_columns;  // captured columns, in table order
+  std::vector<sluice::api::SchemaPtr> column_schemas;  // per value column
+  std::vector<size_t> key_columns;    // indexes into info->columns
+  std::vector<sluice::api::SchemaPtr> key_schemas;
+  sluice::api::SchemaPtr key, value, envelope;
+};
+using TableSchemasPtr = std::shared_ptr<const TableSchemas>;
+
+// What the source block says about one event.
+struct SourceFields {
+  int64_t ts_ms = 0;
+  const char* snapshot = nullptr;  // null: streaming (the field is left unset)
+  std::string db, table;
+  uint32_t server_id = 0;
+  std::optional<std::string> gtid;
+  std::string file;
+  uint64_t pos = 0;
+  int32_t row = 0;
+  std::optional<int64_t> thread;
+  std::optional<std::string> query;
+};
+
+class RecordBuilder {
+ public:
+  explicit RecordBuilder(const Options& o);
+
+  TableSchemasPtr schemas(TableInfoPtr info, std::vector<std::string>& warnings) const;
+  const sluice::api::SchemaPtr& source_schema() const { return source_; }
+  sluice::api::Value source(const SourceFields& f) const;
+
+  // Row struct from per-value-column values.
+  sluice::api::Value row(const TableSchemas& t, std::vector<sluice::api::Value> values) const;
+  // Key struct from the row values (indexes into info->columns); null without a key.
+  sluice::api::Value key(const TableSchemas& t, const std::vector<sluice::api::Value>& full_row) const;
+
+  sluice::api::SourceRecord change(const TableSchemas& t, char op, sluice::api::Value key,
+                                   sluice::api::Value before, sluice::api::Value after,
+                                   sluice::api::Value source, sluice::api::OffsetMap offset) const;
+  sluice::api::SourceRecord tombstone(const sluice::api::SourceRecord& deleted) const;
+
+  const std::shared_ptr<const sluice::api::OffsetMap>& partition() const { return partition_; }
+  std::string topic_for(const std::string& db, const std::string& table) const;
+
+ private:
+  const Options& o_;
+  sluice::api::SchemaPtr source_, transaction_;
+  std::shared_ptr<const sluice::api::OffsetMap> partition_;
+};
+
+}  // namespace sluice::mysql::cdc

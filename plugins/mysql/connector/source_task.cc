@@ -1,0 +1,216 @@
+#include "plugins/mysql/connector/source_task.h"
+
+#include <chrono>
+#include <stdexcept>
+
+#include "plugins/mysql/connector/snapshot.h"
+
+namespace sluice::mysql::cdc {
+
+using namespace sluice::api;
+
+namespace {
+
+bool retriable(unsigned code) {
+  // Lost connection, server gone, cannot connect, server shutting down.
+  return code == 2013 || code == 2006 || code == 2002 || code == 2003 || code == 2055 || code == 1053 ||
+         code == 1927;
+}
+
+std::string variable(const std::vector<Row>& rows, const std::string& name) {
+  for (auto& r : rows)
+    if (r.size() >= 2 && r[0] && *r[0] == name) return r[1].value_or("");
+  return "";
+}
+
+}  // namespace
+
+void check_prerequisites(DbClient& db, const Options& o) {
+  auto vars = db.query("SHOW GLOBAL VARIABLES WHERE Variable_name IN "
+                       "('log_bin','binlog_format','binlog_row_image','binlog_row_value_options')");
+  if (variable(vars, "log_bin") != "ON")
+    throw std::runtime_error("binary logging is off on " + o.host + ":" + std::to_string(o.port) +
+                             ": start the server with log_bin (log-bin=mysql-bin in my.cnf), "
+                             "binlog_format=ROW and binlog_row_image=FULL");
+  std::string fmt = variable(vars, "binlog_format");
+  if (fmt != "ROW")
+    throw std::runtime_error("binlog_format is " + fmt + ", the connector needs ROW: run "
+                             "SET GLOBAL binlog_format=ROW and set binlog_format=ROW in my.cnf");
+  std::string image = variable(vars, "binlog_row_image");
+  if (image != "FULL")
+    throw std::runtime_error("binlog_row_image is " + image + ", the connector needs FULL: run "
+                             "SET GLOBAL binlog_row_image=FULL and set binlog_row_image=FULL in my.cnf");
+  if (variable(vars, "binlog_row_value_options").find("PARTIAL_JSON") != std::string::npos)
+    throw std::runtime_error("binlog_row_value_options=PARTIAL_JSON writes JSON diffs the connector cannot "
+                             "read: run SET GLOBAL binlog_row_value_options=''");
+  try {
+    current_binlog_position(db);
+  } catch (const DbError& e) {
+    if (e.code() == 1227 || e.code() == 1045)
+      throw std::runtime_error("user " + o.user + " cannot read the binlog position (" + e.what() +
+                               "): GRANT REPLICATION CLIENT ON *.* TO '" + o.user +
+                               "' (MariaDB 10.5+: GRANT BINLOG MONITOR ON *.* TO '" + o.user + "')");
+    throw;
+  }
+}
+
+MySqlSourceTask::~MySqlSourceTask() { stop(); }
+
+void MySqlSourceTask::start(const Config& config) {
+  std::vector<std::string> warnings;
+  auto it = config.find(kFlavorKey);
+  o_ = parse_options(config, it == config.end() ? "mysql" : it->second, warnings);
+  for (auto& w : warnings) log_line("WARN", w);
+  filters_ = std::make_unique<Filters>(o_);
+  builder_ = std::make_unique<RecordBuilder>(o_);
+  cache_ = std::make_unique<SchemaCache>(o_, *filters_, *builder_);
+  queue_ = std::make_unique<ChangeQueue>(static_cast<size_t>(o_.max_queue_size));
+  offset_ = stored_offset();
+  {
+    DbClient db;
+    db.connect(o_);
+    check_prerequisites(db, o_);
+    if (offset_ && !offset_->snapshot) {
+      bool present = false;
+      for (auto& r : db.query("SHOW BINARY LOGS"))
+        if (r[0] && *r[0] == offset_->file) present = true;
+      if (!present) {
+        if (o_.snapshot_mode == SnapshotMode::kWhenNeeded) {
+          log_line("WARN", "binlog " + offset_->file + " of the stored offset is gone; re-snapshotting (when_needed)");
+          offset_.reset();
+        } else {
+          throw std::runtime_error(
+              "the stored offset's binlog position " + offset_->file + ":" + std::to_string(offset_->pos) +
+              " is no longer on the server (the binlog was purged). Set snapshot.mode=when_needed to take a "
+              "new snapshot, or remove the connector's offsets, to continue");
+        }
+      }
+    }
+  }
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+std::optional<BinlogPosition> MySqlSourceTask::stored_offset() {
+  if (!context_) return std::nullopt;
+  auto off = context_->offset_storage_reader().offset(*builder_->partition());
+  if (!off) return std::nullopt;
+  auto p = from_offset(*off);
+  if (!p) throw std::runtime_error("the stored offset of server " + o_.topic_prefix + " has no binlog \"file\"");
+  return p;
+}
+
+void MySqlSourceTask::run() {
+  try {
+    bool snapshot_needed = !offset_ || offset_->snapshot || o_.snapshot_mode == SnapshotMode::kAlways;
+    BinlogPosition from;
+    if (snapshot_needed) {
+      bool data = o_.snapshot_mode == SnapshotMode::kInitial || o_.snapshot_mode == SnapshotMode::kInitialOnly ||
+                  o_.snapshot_mode == SnapshotMode::kWhenNeeded || o_.snapshot_mode == SnapshotMode::kAlways;
+      if (o_.snapshot_mode == SnapshotMode::kNever && !offset_) {
+        DbClient db;
+        db.connect(o_);
+        auto logs = db.query("SHOW BINARY LOGS");
+        if (logs.empty() || !logs[0][0]) throw std::runtime_error("the server lists no binary logs");
+        from.file = *logs[0][0];
+        from.pos = 4;
+      } else {
+        Snapshotter snap(o_, *filters_, *builder_, *cache_, *queue_, stopping_);
+        from = snap.run(data);
+      }
+      if (o_.snapshot_mode == SnapshotMode::kInitialOnly) {
+        log_line("INFO", "snapshot.mode=initial_only: snapshot complete, not streaming");
+        return;
+      }
+    } else {
+      from = *offset_;
+    }
+    stream_forever(from);
+  } catch (const std::exception& e) {
+    if (!stopping_.load()) {
+      log_line("ERROR", e.what());
+      queue_->fail(e.what());
+    }
+  }
+}
+
+void MySqlSourceTask::stream_forever(BinlogPosition from) {
+  DbClient meta;
+  meta.connect(o_);
+  Streamer streamer(o_, *filters_, *builder_, *cache_, *queue_, stopping_);
+  int attempt = 0;
+  while (!stopping_.load()) {
+    DbClient binlog;
+    // stop() may interrupt this connection only while it exists.
+    struct Published {
+      MySqlSourceTask* t;
+      ~Published() {
+        std::lock_guard lock(t->client_m_);
+        t->binlog_ = nullptr;
+      }
+    } published{this};
+    try {
+      binlog.connect(o_, o_.read_timeout_s);
+      {
+        std::lock_guard lock(client_m_);
+        binlog_ = &binlog;
+      }
+      if (stopping_.load()) break;
+      log_line("INFO", "streaming from " + from.file + ":" + std::to_string(from.pos) +
+                           (from.event || from.row ? " (skipping " + std::to_string(from.event) + " events, " +
+                                                         std::to_string(from.row) + " rows)" : ""));
+      streamer.run(binlog, meta, from);
+    } catch (const DbError& e) {
+      if (stopping_.load()) break;
+      BinlogPosition at = streamer.resume_position();
+      if (at.file.empty()) at = from;
+      if (!retriable(e.code()) || ++attempt > 30) throw std::runtime_error(explain(e, at));
+      int wait_ms = std::min(10000, 250 << std::min(attempt, 6));
+      log_line("WARN", std::string("binlog connection lost (") + e.what() + "); reconnecting in " +
+                           std::to_string(wait_ms) + " ms from " + at.file + ":" + std::to_string(at.pos));
+      for (int i = 0; i < wait_ms / 50 && !stopping_.load(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      from = at;
+      if (!meta.connected() || e.code() != 2013) {
+        try { meta.connect(o_); } catch (const DbError&) {}
+      }
+      continue;
+    }
+    attempt = 0;
+  }
+}
+
+std::string MySqlSourceTask::explain(const DbError& e, const BinlogPosition& at) const {
+  std::string msg = e.what();
+  std::string where = at.file + ":" + std::to_string(at.pos);
+  if (e.code() == 4052 || msg.find("same server") != std::string::npos ||
+      msg.find("same server_uuid/server_id") != std::string::npos)
+    return "another replica uses server id " + std::to_string(o_.server_id) + " (" + msg +
+           "): set database.server.id to a value unique among the server's replicas";
+  if (e.code() == 1236 && (msg.find("first log file") != std::string::npos || msg.find("purged") != std::string::npos))
+    return "the binlog position " + where + " is no longer on the server (purged) (" + msg +
+           "). Set snapshot.mode=when_needed to take a new snapshot, or remove the connector's offsets, to continue";
+  if (e.code() == 1227 || e.code() == 1045)
+    return "user " + o_.user + " may not read the binlog (" + msg + "): GRANT REPLICATION SLAVE ON *.* TO '" +
+           o_.user + "'";
+  return "binlog streaming failed at " + where + ": " + msg;
+}
+
+void MySqlSourceTask::poll(std::vector<SourceRecord>& out) {
+  if (!queue_) return;
+  if (auto failure = queue_->drain(out, static_cast<size_t>(o_.max_batch_size),
+                                   std::chrono::milliseconds(std::min(o_.poll_interval_ms, 1000))))
+    throw std::runtime_error(*failure);
+}
+
+void MySqlSourceTask::stop() {
+  stopping_ = true;
+  if (queue_) queue_->close();
+  {
+    std::lock_guard lock(client_m_);
+    if (binlog_) binlog_->interrupt();
+  }
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+}  // namespace sluice::mysql::cdc

@@ -1,0 +1,81 @@
+#pragma once
+// Binlog streaming: COM_BINLOG_DUMP from a position, every event through the decoder, row
+// changes to Debezium records on the queue. Restart positions follow Debezium: `pos` is the
+// current transaction's first event, `event`/`row` what of it was already emitted, so a resume
+// (restart, reconnect) skips exactly that.
+
+#include <atomic>
+#include <mutex>
+#include <string>
+
+#include "plugins/mysql/binlog/events.h"
+#include "plugins/mysql/binlog/rows.h"
+#include "plugins/mysql/connector/capture.h"
+
+namespace sluice::mysql::cdc {
+
+// A binlog failure with what the user should do about it.
+class StreamError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Why a table map does not fit the tracked schema; empty when it fits.
+std::string check_table_map(const sluice::mysql::TableMap& tm, const TableInfo& info);
+
+class Streamer {
+ public:
+  Streamer(const Options& o, const Filters& f, const RecordBuilder& b, SchemaCache& cache, ChangeQueue& q,
+           const std::atomic<bool>& stopping)
+      : o_(o), filters_(f), builder_(b), cache_(cache), queue_(q), stopping_(stopping) {}
+
+  // Streams from `from` until stopped (returns) or a failure (throws DbError / StreamError).
+  void run(DbClient& binlog, DbClient& meta, const BinlogPosition& from);
+  // Where a new connection would continue without loss or duplicates.
+  BinlogPosition resume_position() const {
+    std::lock_guard lock(m_);
+    return resume_;
+  }
+
+ private:
+  void start_dump(DbClient& binlog, const BinlogPosition& from);
+  void handle(const sluice::mysql::Event& ev);
+  void begin_tx(uint64_t start);
+  void end_tx(uint64_t next);
+  void handle_ddl(const sluice::mysql::QueryEvent& q);
+  void handle_rows(const sluice::mysql::Event& ev, const sluice::mysql::RowsEvent& rows);
+  void emit(sluice::api::SourceRecord&& r);
+  void set_resume(const BinlogPosition& p) {
+    std::lock_guard lock(m_);
+    resume_ = p;
+  }
+  BinlogPosition position(int64_t event, int64_t row) const;
+
+  const Options& o_;
+  const Filters& filters_;
+  const RecordBuilder& builder_;
+  SchemaCache& cache_;
+  ChangeQueue& queue_;
+  const std::atomic<bool>& stopping_;
+  DbClient* meta_ = nullptr;
+
+  sluice::mysql::EventParser parser_;
+  sluice::mysql::RowIterator rows_;
+  std::string file_;
+  uint64_t event_start_ = 0, next_pos_ = 0;
+  uint32_t server_id_ = 0;
+  int64_t ts_sec_ = 0;
+  bool in_tx_ = false, standalone_ = false;
+  uint64_t tx_start_ = 0;
+  int64_t tx_events_ = 0;
+  std::optional<int64_t> thread_;
+  std::optional<std::string> gtid_, query_;
+  // Resume skipping, for the first transaction after (re)connecting.
+  bool armed_ = false;
+  int64_t skip_events_ = 0, skip_rows_ = 0;
+
+  mutable std::mutex m_;
+  BinlogPosition resume_;
+};
+
+}  // namespace sluice::mysql::cdc
