@@ -125,9 +125,17 @@ Result<Value> from_datetime(Target t, const MappingOptions& o, TemporalParts p, 
   return Value::int64(floor_div(micros, 1000));
 }
 
-Value from_time(Target t, const TemporalParts& p) {
+// Connect's Time is a time of day: durations outside [0, 24h) have no value (Debezium's
+// conversion fails for them too).
+Result<Value> from_time(Target t, const Column& c, const TemporalParts& p) {
   int64_t micros = time_micros(p);
-  if (t == Target::kConnectTime) return Value::int32(int32_t(micros / 1000));
+  if (t == Target::kConnectTime) {
+    if (micros < 0 || micros >= int64_t(86400) * 1000000) {
+      return Error{"column " + c.name + ": TIME value outside 00:00:00-23:59:59 has no Connect Time (use "
+                   "time.precision.mode=adaptive_time_microseconds)"};
+    }
+    return Value::int32(int32_t(micros / 1000));
+  }
   return Value::int64(micros);
 }
 
@@ -445,11 +453,7 @@ Result<api::Value> from_cell(const CellView& cell, const ColumnMapping& m) {
         p.year = mapping::adjust_year(p.year, o);
         return api::Value::int32(int32_t(date_epoch_days(p)));
       }
-    case CellKind::kTime: {
-      int64_t micros = time_micros(cell.t);
-      if (t == Target::kConnectTime) return api::Value::int32(int32_t(micros / 1000));
-      return api::Value::int64(micros);
-    }
+    case CellKind::kTime: return mapping::from_time(t, c, cell.t);
     case CellKind::kDateTime: {
       if (is_zero_or_partial_date(cell.t)) return null_value(m);
       TemporalParts p = cell.t;
@@ -552,7 +556,7 @@ Result<api::Value> from_text(std::string_view text, const ColumnMapping& m) {
     case Target::kMicroTime: case Target::kConnectTime: {
       TemporalParts p;
       if (!mapping::parse_time(text, p)) return mapping::bad_text(c, text);
-      return mapping::from_time(t, p);
+      return mapping::from_time(t, c, p);
     }
     case Target::kTimestampMs: case Target::kMicroTimestamp: case Target::kConnectTimestamp: {
       TemporalParts p;

@@ -109,8 +109,11 @@ std::optional<api::Value> default_for(const ColumnMapping& base) {
   bool temporal = t == Target::kDate || t == Target::kConnectDate || t == Target::kTimestampMs ||
                   t == Target::kMicroTimestamp || t == Target::kConnectTimestamp || t == Target::kZonedTimestamp;
   if (temporal) {
-    bool epoch = text == "1970-01-01 00:00:00";
-    if (is_zero_date_text(text) || (epoch && c.default_is_expression)) {
+    // CURRENT_TIMESTAMP was recorded as the epoch: a nullable TIMESTAMP then has no default,
+    // a DATETIME keeps the epoch (as Debezium does). Zero dates: none if nullable, else epoch.
+    bool now = text == "1970-01-01 00:00:00" && c.default_is_expression;
+    if (now && c.kind == ColumnKind::kTimestamp && c.optional) return std::nullopt;
+    if (is_zero_date_text(text)) {
       if (c.optional) return std::nullopt;
       text = c.kind == ColumnKind::kDate ? "1970-01-01" : "1970-01-01 00:00:00";
     }
@@ -143,6 +146,16 @@ std::optional<api::Value> default_for(const ColumnMapping& base) {
       if (precise.ok()) return *precise;
     }
     return *v;
+  }
+  if (c.kind == ColumnKind::kBigInt && c.is_unsigned && t == Target::kInt64) {
+    // Debezium reads BIGINT UNSIGNED defaults as a long, saturating (values wrap, defaults
+    // do not).
+    uint64_t u = 0;
+    bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos && text.size() <= 20;
+    if (digits) {
+      for (char ch : text) u = u * 10 + uint64_t(ch - '0');
+      if (u > uint64_t(INT64_MAX)) return api::Value::int64(INT64_MAX);
+    }
   }
   auto v = from_text(text, base);
   if (!v.ok() || v->is_null()) return std::nullopt;

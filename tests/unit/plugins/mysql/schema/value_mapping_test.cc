@@ -283,6 +283,7 @@ TEST_CASE("Nulls, zero dates and defaults", "[mysql][schema][mapping]") {
   CHECK(from_cell(zero, nn)->as_int32() == 0);  // epoch fallback
   CHECK(null_value(mapping("TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP")).as_string() == "1970-01-01T00:00:00Z");
   CHECK(mapping("TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP").schema->default_value() == nullptr);
+  CHECK(mapping("DATETIME NULL DEFAULT CURRENT_TIMESTAMP").schema->default_value()->as_int64() == 0);
   CHECK(mapping("DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP").schema->default_value()->as_int64() == 0);
   CHECK(mapping("INT DEFAULT 42").schema->default_value()->as_int32() == 42);
   CHECK(mapping("INT NOT NULL DEFAULT '-1'").schema->default_value()->as_int32() == -1);

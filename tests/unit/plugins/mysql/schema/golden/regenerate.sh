@@ -7,4 +7,6 @@ ROOT=$(cd "$HERE/../../../../../.." && pwd)
 CACHE=${SLUICE_JVM_CACHE:-$HOME/.cache/sluice-jvm}
 "$ROOT/tests/jvm/fetch.sh" >/dev/null
 ${JAVA:-java} -cp "$CACHE/plugins/debezium-connector-mysql/*:$CACHE/connect/*" "$HERE/GenDdlGoldens.java" "$HERE" \
+  2> >(grep -v "^log4j" >&2)
+${JAVA:-java} -cp "$CACHE/plugins/debezium-connector-mysql/*:$CACHE/connect/*" "$HERE/GenMappingGoldens.java" "$HERE" \
   2> >(grep -v '^log4j' >&2)
