@@ -27,6 +27,14 @@ import io.debezium.relational.ValueConverter;
 // what Debezium 2.7's PostgresValueConverter makes of the pgoutput text value.
 public class PgGolden extends PostgresValueConverter {
   static TypeRegistry registry;
+  // Array type OID -> element type OID, for the array cases.
+  static final Map<Integer, Integer> ELEMENTS = Map.ofEntries(
+      Map.entry(1000, 16), Map.entry(1001, 17), Map.entry(1005, 21), Map.entry(1007, 23), Map.entry(1009, 25),
+      Map.entry(1014, 1042), Map.entry(1015, 1043), Map.entry(1016, 20), Map.entry(1021, 700), Map.entry(1022, 701),
+      Map.entry(1041, 869), Map.entry(1115, 1114), Map.entry(1182, 1082), Map.entry(1183, 1083),
+      Map.entry(1185, 1184), Map.entry(1231, 1700), Map.entry(1270, 1266), Map.entry(2951, 2950),
+      Map.entry(3807, 3802), Map.entry(3905, 3904), Map.entry(16401, 16400), Map.entry(16411, 16410),
+      Map.entry(16421, 16420), Map.entry(199, 114), Map.entry(791, 790), Map.entry(1187, 1186));
   static Map<String, PostgresType> byName;
   static Map<Integer, PostgresType> byOid;
 
@@ -106,7 +114,13 @@ public class PgGolden extends PostgresValueConverter {
     Class<?> cv = Class.forName("io.debezium.connector.postgresql.connection.pgoutput.PgOutputColumnValue");
     Constructor<?> ctor = cv.getDeclaredConstructor(String.class);
     ctor.setAccessible(true);
-    TypeInfo info = new TypeInfoCache(null, -1);
+    // Arrays need a live connection (pgjdbc's PgArray parses them); PG_JDBC_URL gives one.
+    org.postgresql.core.BaseConnection conn = null;
+    String url = System.getenv("PG_JDBC_URL");
+    if (url != null) conn = java.sql.DriverManager.getConnection(url).unwrap(org.postgresql.core.BaseConnection.class);
+    final org.postgresql.core.BaseConnection connection = conn;
+    PostgresStreamingChangeEventSource.PgConnectionSupplier supplier = () -> connection;
+    TypeInfo info = conn != null ? conn.getTypeInfo() : new TypeInfoCache(null, -1);
     registry = fakeRegistry(info);
     JsonConverter json = new JsonConverter();
     json.configure(Map.of("schemas.enable", "true"), false);
@@ -121,10 +135,20 @@ public class PgGolden extends PostgresValueConverter {
       String text = f[5].replace("\\n", "\n").replace("\\t", "\t");
       String result;
       try {
-        PostgresType known = oid >= 16384 ? registry.get(oid) : null;
+        PostgresType known = oid >= 16384 && !name.startsWith("_") ? registry.get(oid) : null;
         PostgresType type = known != null && oid >= 16384 ? known
             : new PostgresType.Builder(registry, name, oid, jdbc, typmod, info).build();
-        if (oid < 16384) {  // a built-in type, as the registry would have loaded it
+        if (name.startsWith("_")) {  // an array: its element type first, then the array
+          String elemName = name.substring(1);
+          int elemOid = ELEMENTS.get(oid);
+          int elemJdbc = connection != null ? info.getSQLType(elemOid) : java.sql.Types.OTHER;
+          PostgresType elem = elemOid >= 16384 ? registry.get(elemOid)
+              : new PostgresType.Builder(registry, elemName, elemOid, elemJdbc, -1, info).build();
+          byName.put(elemName, elem);
+          byOid.put(elemOid, elem);
+          type = new PostgresType.Builder(registry, name, oid, java.sql.Types.ARRAY, typmod, info).elementType(elemOid).build();
+        }
+        if (oid < 16384 || name.startsWith("_")) {  // as the registry would have loaded it
           byName.put(name, type);
           byOid.put(oid, type);
         }
@@ -142,7 +166,7 @@ public class PgGolden extends PostgresValueConverter {
           Schema st = SchemaBuilder.struct().field("c", fs).build();
           ValueConverter vc = conv.converter(col, st.field("c"));
           Object raw = ReplicationMessageColumnValueResolver.resolveValue("c", type, name,
-              (ReplicationMessage.ColumnValue<?>) ctor.newInstance(text), null, false, registry);
+              (ReplicationMessage.ColumnValue<?>) ctor.newInstance(text), supplier, false, registry);
           Object v = vc.convert(raw);
           Struct s = new Struct(st).put("c", v);
           result = new String(json.fromConnectData("t", st, s), StandardCharsets.UTF_8);
