@@ -161,7 +161,13 @@ Result<Value> set_from_bits(const Column& c, uint64_t bits) {
   return Value::string(std::move(out));
 }
 
-Value canonical(const Column& c, std::string_view raw) {
+// MariaDB's UUID/INET4/INET6 travel as BINARY(16)/(4)/(16), whose trailing zero bytes the
+// binlog leaves out: padded back before printing.
+Value canonical(const Column& c, std::string_view bytes) {
+  size_t want = c.kind == ColumnKind::kInet4 ? 4 : 16;
+  std::string padded(bytes);
+  if (padded.size() < want) padded.resize(want, '\0');
+  std::string_view raw = padded;
   std::string s;
   if (c.kind == ColumnKind::kUuid && raw.size() == 16) append_uuid(raw, s);
   else if (c.kind == ColumnKind::kInet4 && raw.size() == 4) append_inet4(raw, s);
@@ -470,6 +476,7 @@ Result<api::Value> from_cell(const CellView& cell, const ColumnMapping& m) {
     }
     case CellKind::kString: {
       if (t == Target::kBinary) return mapping::from_binary(o, std::string(cell.bytes));
+      if (t == Target::kCanonicalText) return mapping::canonical(c, cell.bytes);
       auto text = mapping::to_utf8(cell.bytes, c.effective_charset());
       if (!text.ok()) return Error{"column " + c.name + ": " + text.error()};
       if (t == Target::kJson) return api::Value::string(std::move(*text));
@@ -481,7 +488,7 @@ Result<api::Value> from_cell(const CellView& cell, const ColumnMapping& m) {
         if (!text.ok()) return Error{"column " + c.name + ": " + text.error()};
         return api::Value::string(std::move(*text));
       }
-      if (t == Target::kCanonicalText) return api::Value::string(std::string(cell.bytes));
+      if (t == Target::kCanonicalText) return mapping::canonical(c, cell.bytes);
       return mapping::from_binary(o, mapping::pad_binary(c, std::string(cell.bytes)));
     case CellKind::kEnum:
       if (cell.u == 0 || cell.u > c.labels.size()) return api::Value::string("");
