@@ -27,56 +27,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(HERE.parent / "support"))
-from sluice_process import DevKafka, Rest, free_port, kcat_lines, temp_dir, wait_for  # noqa: E402
+sys.path.insert(0, str(HERE))
+from sluice_process import DevKafka, free_port, kcat_lines, temp_dir, wait_for  # noqa: E402
+from distributed_lib import Worker  # noqa: E402
 
-GROUP = "sluice-it"
 TOPIC = "vs"
 TASKS = 3
-
-
-class Worker:
-    def __init__(self, sluice, bootstrap, work_dir, name, port=None):
-        self.sluice, self.bootstrap, self.work_dir, self.name = sluice, bootstrap, work_dir, name
-        self.port = port or free_port()
-        self.id = f"127.0.0.1:{self.port}"
-        build = os.path.dirname(os.path.dirname(os.path.abspath(sluice)))
-        props = {
-            "bootstrap.servers": bootstrap,
-            "group.id": GROUP,
-            "config.storage.topic": "connect-configs",
-            "offset.storage.topic": "connect-offsets",
-            "status.storage.topic": "connect-status",
-            "key.converter": "org.apache.kafka.connect.json.JsonConverter",
-            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
-            "key.converter.schemas.enable": "false",
-            "value.converter.schemas.enable": "false",
-            "offset.flush.interval.ms": "300",
-            "listeners": f"http://127.0.0.1:{self.port}",
-            "session.timeout.ms": "3000",
-            "heartbeat.interval.ms": "500",
-            "rebalance.timeout.ms": "10000",
-            "scheduled.rebalance.max.delay.ms": "2000",
-            "sluice.group.leader.sync.delay.ms": "200",
-            "plugin.path": os.path.join(build, "plugins-out"),
-        }
-        self.props_file = os.path.join(work_dir, f"{name}.properties")
-        with open(self.props_file, "w") as f:
-            f.writelines(f"{k}={v}\n" for k, v in props.items())
-        self.rest = Rest(self.port)
-        self.proc = None
-        self.start()
-
-    def start(self):
-        log = open(os.path.join(self.work_dir, f"{self.name}.log"), "ab")
-        self.proc = subprocess.Popen([self.sluice, "distributed", self.props_file], stderr=log,
-                                     stdin=subprocess.DEVNULL)
-        wait_for(lambda: self.rest.get("/health")[0] == 200, 60, f"{self.name} to read its topics")
-
-    def stop(self, sig=signal.SIGTERM):
-        t0 = time.monotonic()
-        self.proc.send_signal(sig)
-        rc = self.proc.wait(timeout=60)
-        return rc, time.monotonic() - t0
 
 
 def status_of(w):
@@ -119,6 +75,18 @@ def main():
     workers = []
     ok = False
     try:
+        # Brokers unreachable at start: REST answers at once, the log says why, it keeps trying.
+        dead = Worker(sluice, f"127.0.0.1:{free_port()}", work, "unreachable", wait=False)
+        wait_for(lambda: dead.rest.get("/")[0] == 200, 10, "REST of a worker without Kafka")
+        assert dead.rest.get("/health")[0] == 503
+        assert dead.rest.get("/connectors")[2] == []
+        code, _, body = dead.rest.request("POST", "/connectors", {"name": "x", "config": {"connector.class": "x"}})
+        assert code == 409 and "no known leader URL" in body["message"], (code, body)
+        wait_for(lambda: dead.log_text().count("cannot reach Kafka at bootstrap.servers=") >= 2, 30,
+                 "the worker to log that it cannot reach Kafka, twice")
+        assert dead.stop()[0] == 0
+        print("unreachable brokers: REST answers, 503 health, 409 writes, retries logged")
+
         workers = [Worker(sluice, kafka.bootstrap, work, f"w{i}") for i in range(3)]
         config = {"connector.class": "org.apache.kafka.connect.tools.VerifiableSourceConnector",
                   "tasks.max": str(TASKS), "topic": TOPIC, "throughput": "200"}
@@ -218,16 +186,16 @@ def main():
         for w in survivors:
             w.stop()
         ok = True
-        print("distributed_test: ok")
+        print("distributed_test: ok", f"(logs in {work})" if os.environ.get("SLUICE_KEEP_LOGS") else "")
     finally:
         for w in workers + ([newcomer] if "newcomer" in locals() else []):
             if w.proc and w.proc.poll() is None:
                 w.proc.kill()
                 w.proc.wait()
         kafka.stop()
-        if ok:
+        if ok and not os.environ.get("SLUICE_KEEP_LOGS"):
             shutil.rmtree(work, ignore_errors=True)
-        else:
+        elif not ok:
             print("logs kept in", work)
             for log in sorted(Path(work).glob("*.log")):
                 print(f"--- {log.name} (tail)")
