@@ -467,12 +467,19 @@ bool parse_column_definition(Cursor& c, Column& col, bool& inline_pk, bool& inli
   std::optional<bool> optional;
   if (col.auto_incremented && !col.optional) optional = false;  // SERIAL
   if (col.auto_incremented) inline_unique = true;
+  // Debezium's grammar reads `DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP` as one
+  // default clause, but an ON UPDATE anywhere else as a column constraint that marks the column
+  // autoIncremented and generated: recorded the same way here.
+  bool after_now_default = false;
   while (!c.at_end() && !c.is_sym(",") && !c.is_sym(")") && !c.is("FIRST") && !c.is("AFTER")) {
+    bool was_after_now_default = after_now_default;
+    after_now_default = false;
     if (c.accept_seq({"NOT", "NULL"})) {
       optional = false;
     } else if (c.accept("NULL")) {
       optional = true;
     } else if (c.accept("DEFAULT")) {
+      after_now_default = is_current_timestamp_word(c.peek());
       if (!parse_default(c, col)) return false;
     } else if (c.accept("AUTO_INCREMENT")) {
       col.auto_incremented = col.generated = true;
@@ -500,6 +507,7 @@ bool parse_column_definition(Cursor& c, Column& col, bool& inline_pk, bool& inli
       if (!is_current_timestamp_word(c.peek())) return c.fail("expected CURRENT_TIMESTAMP after ON UPDATE");
       if (!skip_current_timestamp(c)) return false;
       col.on_update_current_timestamp = true;
+      if (!was_after_now_default) col.auto_incremented = col.generated = true;
     } else if (c.accept_seq({"GENERATED", "ALWAYS"})) {
       if (c.accept_seq({"AS", "IDENTITY"})) {
         col.auto_incremented = col.generated = true;

@@ -182,4 +182,38 @@ ALTER TABLE dev CHANGE a a2 bigint
 ALTER TABLE dev CONVERT TO CHARACTER SET latin1 COLLATE latin1_swedish_ci
 
 ----
+@db shop
+CREATE TABLE `t8` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `g` point NOT NULL /*!80003 SRID 4326 */,
+  `inv` int DEFAULT NULL /*!80023 INVISIBLE */,
+  `e` enum('x','y') CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_ai_ci DEFAULT NULL,
+  `fx` float(10,2) unsigned zerofill DEFAULT NULL,
+  `ts` timestamp(6) NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+  `dbl` double NOT NULL DEFAULT '0',
+  `vc` varchar(64) COLLATE utf8mb4_bin NOT NULL DEFAULT '',
+  `bits` bit(64) NOT NULL DEFAULT b'0',
+  `yr` year DEFAULT NULL,
+  `bin` varbinary(16) NOT NULL DEFAULT '\0',
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `u` (`e`),
+  KEY `fk` (`inv`),
+  SPATIAL KEY `g` (`g`),
+  CONSTRAINT `fk1` FOREIGN KEY (`inv`) REFERENCES `customers2` (`x`) ON DELETE CASCADE ON UPDATE NO ACTION
+) ENGINE=InnoDB AUTO_INCREMENT=5 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci STATS_PERSISTENT=0 ROW_FORMAT=DYNAMIC COMMENT='x'
+----
+CREATE TABLE `m11` (
+  `id` int(11) NOT NULL,
+  `name` varchar(40) NOT NULL DEFAULT 'n',
+  `d` datetime(6) NOT NULL DEFAULT current_timestamp(6),
+  `sv` int(11) GENERATED ALWAYS AS (`id` + 1) STORED,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_uca1400_ai_ci
+----
+ALTER TABLE t8 ADD COLUMN n INT NOT NULL DEFAULT 0 COMMENT 'c' AFTER id, MODIFY COLUMN yr YEAR FIRST, ALTER COLUMN dbl SET DEFAULT 5
+----
+ALTER TABLE `t8` DROP FOREIGN KEY `fk1`, DROP INDEX `u`, ADD CONSTRAINT `c2` CHECK (`n` >= 0)
+----
+ALTER TABLE m11 ADD COLUMN IF NOT EXISTS extra TINYTEXT CHARACTER SET latin1, DROP COLUMN IF EXISTS nothing
+----
 DROP DATABASE other
