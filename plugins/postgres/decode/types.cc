@@ -25,6 +25,11 @@ struct Converter {
   std::function<Value(const SchemaPtr&)> zero;
   Toast toast = Toast::Fallback;
   BinaryMode binary = BinaryMode::Bytes;
+  // What a function default (nextval(...), now(), gen_random_uuid()) becomes; unset: zero().
+  std::optional<Value> function_default;
+  // Whether a literal default is kept: Debezium has no default mapper for bytea and money.
+  bool literal_defaults = true;
+  bool column_optional = true;  // the column's nullability (a schema may be optional regardless)
 };
 
 }  // namespace detail
@@ -42,6 +47,7 @@ struct Spec {
   Converter conv;
   std::optional<int32_t> length, scale;  // for __debezium.source.column.length/scale
   bool is_struct = false;
+  bool always_optional = false;
 };
 
 Error bad_text(std::string_view type, std::string_view text) {
@@ -379,6 +385,9 @@ Spec timestamptz_spec(int32_t typmod) {
                     return Value::string(text::zoned_timestamp_string(text::epoch_micros(*v), p));
                   },
                   Value::string("1970-01-01T00:00:00Z"));
+  // Debezium 2.7.4: now() as a default goes through the formatter (fixed width); the
+  // fallback of a NOT NULL column does not.
+  s.conv.function_default = Value::string(text::zoned_timestamp_string(0, p));
   s.scale = p;
   return s;
 }
@@ -507,6 +516,7 @@ Value geometry_value(const SchemaPtr& schema, const text::Wkb& g) {
 Spec geometry_spec(bool geography) {
   Spec s;
   s.is_struct = true;
+  s.always_optional = true;  // Debezium 2.7.4's Geometry/Geography schemas are optional even for NOT NULL
   s.builder = [geography] {
     SchemaBuilder b = SchemaBuilder::structure();
     b.name(geography ? "io.debezium.data.geometry.Geography" : "io.debezium.data.geometry.Geometry")
@@ -636,7 +646,11 @@ Result<Spec> spec_for(uint32_t type_oid, int32_t typmod, const TypeCatalog& cata
     case oid::kFloat4: return float4_spec();
     case oid::kFloat8: return float8_spec();
     case oid::kNumeric: return numeric_spec(typmod, opt.decimal);
-    case oid::kMoney: return money_spec(opt.decimal, opt.money_fraction_digits);
+    case oid::kMoney: {
+      Spec s = money_spec(opt.decimal, opt.money_fraction_digits);
+      s.conv.literal_defaults = false;  // Debezium 2.7.4 sets no default for money
+      return s;
+    }
     case oid::kChar: case oid::kName: case oid::kText: {
       return string_spec();
     }
@@ -645,19 +659,26 @@ Result<Spec> spec_for(uint32_t type_oid, int32_t typmod, const TypeCatalog& cata
       if (typmod >= 4) s.length = typmod - 4;
       return s;
     }
-    case oid::kBytea:
-      return binary_spec(opt.binary, [](std::string_view t) -> Result<std::string> {
+    case oid::kBytea: {
+      Spec s = binary_spec(opt.binary, [](std::string_view t) -> Result<std::string> {
         auto b = text::parse_bytea(t);
         if (!b) return bad_text("bytea", t);
         return std::move(*b);
       });
+      s.conv.literal_defaults = false;  // Debezium 2.7.4 sets no default for bytea
+      return s;
+    }
     case oid::kDate: return date_spec(opt.time_precision);
     case oid::kTime: return time_spec(typmod, opt.time_precision);
     case oid::kTimetz: return timetz_spec(typmod);
     case oid::kTimestamp: return timestamp_spec(typmod, opt.time_precision);
     case oid::kTimestamptz: return timestamptz_spec(typmod);
     case oid::kInterval: return interval_spec(opt.interval);
-    case oid::kUuid: return string_spec("io.debezium.data.Uuid");
+    case oid::kUuid: {
+      Spec s = string_spec("io.debezium.data.Uuid");
+      s.conv.function_default = Value::string("00000000-0000-0000-0000-000000000000");  // Debezium 2.7.4
+      return s;
+    }
     case oid::kJson: case oid::kJsonb: return string_spec("io.debezium.data.Json");
     case oid::kXml: return string_spec("io.debezium.data.Xml");
     case oid::kInet: case oid::kCidr: case oid::kMacaddr: case oid::kMacaddr8: return string_spec();
@@ -714,7 +735,7 @@ std::string upper(std::string s) {
 Result<Value> ColumnMapping::from_text(std::string_view text) const { return converter->parse(text, schema); }
 
 Value ColumnMapping::fallback() const {
-  if (schema->optional()) return Value();
+  if (converter->column_optional) return Value();
   if (const Value* d = schema->default_value()) return *d;
   return converter->zero(schema);
 }
@@ -766,6 +787,7 @@ Result<ColumnMapping> map_column(const ColumnInfo& column, const TypeCatalog& ca
     e.message = "column " + column.name + ": " + e.message;
     return e;
   }
+  spec->conv.column_optional = column.optional;
   auto conv = std::make_shared<Converter>(std::move(spec->conv));
 
   SchemaBuilder builder = spec->builder();
@@ -775,7 +797,7 @@ Result<ColumnMapping> map_column(const ColumnInfo& column, const TypeCatalog& ca
     if (spec->length) builder.parameter("__debezium.source.column.length", std::to_string(*spec->length));
     if (spec->scale) builder.parameter("__debezium.source.column.scale", std::to_string(*spec->scale));
   }
-  if (column.optional) builder.optional();
+  if (column.optional || spec->always_optional) builder.optional();
   // Defaults: a literal converts like a value; a function (nextval, now()) gives the type's
   // zero, as Debezium does; anything else leaves the default out. Struct-valued types carry
   // no default here (their value would have to reference the finished schema).
@@ -785,9 +807,9 @@ Result<ColumnMapping> map_column(const ColumnInfo& column, const TypeCatalog& ca
     std::optional<Value> dv;
     if (auto lit = default_literal(expr)) {
       auto v = conv->parse(*lit, plain);
-      if (v) dv = std::move(*v);
+      if (v && conv->literal_defaults) dv = std::move(*v);
     } else if (is_function_default(expr)) {
-      dv = conv->zero(plain);
+      dv = conv->function_default ? *conv->function_default : conv->zero(plain);
     }
     if (dv) builder.default_value(std::move(*dv));
   }

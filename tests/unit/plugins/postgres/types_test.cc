@@ -430,7 +430,15 @@ TEST_CASE("optional, defaults and fallbacks", "[types]") {
   CHECK(*num.schema->default_value() == Value::bytes(bytes({0x00, 0x96})));
   CHECK(num.fallback() == Value::bytes(bytes({0x00, 0x96})));  // the default wins
   auto now = map(oid::kTimestamptz, -1, {}, false, "now()");
-  CHECK(*now.schema->default_value() == Value::string("1970-01-01T00:00:00Z"));
+  CHECK(*now.schema->default_value() == Value::string("1970-01-01T00:00:00.000000Z"));  // formatted, unlike the fallback
+  CHECK(map(oid::kTimestamptz, -1, {}, false).fallback() == Value::string("1970-01-01T00:00:00Z"));
+  CHECK(*map(oid::kUuid, -1, {}, true, "gen_random_uuid()").schema->default_value() ==
+        Value::string("00000000-0000-0000-0000-000000000000"));
+  CHECK_FALSE(map(oid::kBytea, -1, {}, true, "'\\x00'::bytea").schema->default_value());  // as Debezium
+  CHECK_FALSE(map(oid::kMoney, -1, {}, true, "'$1.00'::money").schema->default_value());
+  auto geo = map(16440, -1, {}, false);  // NOT NULL, yet Debezium's Geometry schema is optional
+  CHECK(geo.schema->optional());
+  CHECK(geo.fallback().as_struct().get(0).as_bytes() == bytes({1, 7, 0, 0, 0, 0, 0, 0, 0}));
   CHECK_FALSE(map(oid::kInt4, -1, {}, true, "a + b").schema->default_value());
 
   CHECK(map(oid::kNumeric, -1, {}, false).fallback().as_struct().get(1).as_bytes() == bytes({0}));

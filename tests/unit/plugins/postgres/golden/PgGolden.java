@@ -24,7 +24,9 @@ import io.debezium.relational.ValueConverter;
 
 // Reads cases "mode<TAB>type name<TAB>oid<TAB>jdbc type<TAB>typmod<TAB>text" from stdin and
 // prints each with the JSON Connect's JsonConverter writes for a one-field struct {c} holding
-// what Debezium 2.7's PostgresValueConverter makes of the pgoutput text value.
+// what Debezium 2.7's PostgresValueConverter makes of the pgoutput text value. Mode "default":
+// the text is a column default expression (PostgresDefaultValueConverter) and the value is
+// null; mode "notnull": a NOT NULL column without a value (the converter's fallback).
 public class PgGolden extends PostgresValueConverter {
   static TypeRegistry registry;
   // Array type OID -> element type OID, for the array cases.
@@ -155,19 +157,36 @@ public class PgGolden extends PostgresValueConverter {
         // As pgoutput's ColumnMetaData sizes a relation column.
         int length = typmod != -1 ? info.getPrecision(oid, typmod) : type.getDefaultLength();
         int scale = typmod != -1 ? info.getScale(oid, typmod) : type.getDefaultScale();
+        boolean notNull = Arrays.asList(mode.split(",")).contains("notnull");
         Column col = Column.editor().name("c").type(name).jdbcType(jdbc).nativeType(oid)
-            .length(length).scale(scale).optional(true).create();
+            .length(length).scale(scale).optional(!notNull).create();
         PgGolden conv = forMode(mode);
         SchemaBuilder sb = conv.schemaBuilder(col);
         if (sb == null) {
           result = "UNSUPPORTED";
         } else {
-          Schema fs = sb.optional().build();
+          if (!notNull) sb.optional();
+          boolean isDefault = Arrays.asList(mode.split(",")).contains("default");
+          if (isDefault) {  // the text is a default expression as pg_get_expr prints it
+            if (connection == null) throw new IllegalStateException("defaults need PG_JDBC_URL");
+            Optional<Object> d = new io.debezium.connector.postgresql.connection.PostgresDefaultValueConverter(
+                conv, connection.getTimestampUtils(), registry).parseDefaultValue(col, text);
+            if (d.isPresent()) {
+              Object dv = conv.converter(col, SchemaBuilder.struct().field("c", sb.build()).build().field("c")).convert(d.get());
+              if (dv != null) sb.defaultValue(dv);
+            }
+          }
+          Schema fs = sb.build();
           Schema st = SchemaBuilder.struct().field("c", fs).build();
           ValueConverter vc = conv.converter(col, st.field("c"));
-          Object raw = ReplicationMessageColumnValueResolver.resolveValue("c", type, name,
-              (ReplicationMessage.ColumnValue<?>) ctor.newInstance(text), supplier, false, registry);
-          Object v = vc.convert(raw);
+          Object v = null;
+          if (notNull) {  // a NOT NULL column without a value: the converter's fallback
+            v = vc.convert(null);
+          } else if (!isDefault) {
+            Object raw = ReplicationMessageColumnValueResolver.resolveValue("c", type, name,
+                (ReplicationMessage.ColumnValue<?>) ctor.newInstance(text), supplier, false, registry);
+            v = vc.convert(raw);
+          }
           Struct s = new Struct(st).put("c", v);
           result = new String(json.fromConnectData("t", st, s), StandardCharsets.UTF_8);
         }
