@@ -176,7 +176,11 @@ void Engine::ensure_publication() {
       throw PgError("the publication '" + cfg_.publication_name +
                     "' is FOR ALL TABLES, which publication.autocreate.mode=filtered cannot narrow: "
                     "drop it or use publication.autocreate.mode=all_tables");
-    meta_->exec("ALTER PUBLICATION " + pub + " SET TABLE " + table_list());
+    std::string sql = "ALTER PUBLICATION " + pub + " SET TABLE " + table_list();
+    if (auto err = meta_->try_exec(sql))
+      throw PgError(std::string("cannot update the publication '") + cfg_.publication_name + "' (" +
+                    err->what() + "): publication.autocreate.mode=filtered runs " + sql +
+                    " on every start, which needs the publication's owner and the tables' owner");
     return;
   }
   switch (cfg_.autocreate) {
@@ -191,9 +195,18 @@ void Engine::ensure_publication() {
                       "): PostgreSQL 15 needs a superuser for that; create it as one, or use "
                       "publication.autocreate.mode=filtered");
       break;
-    case AutocreateMode::Filtered:
-      meta_->exec("CREATE PUBLICATION " + pub + " FOR TABLE " + table_list());
+    case AutocreateMode::Filtered: {
+      std::string sql = "CREATE PUBLICATION " + pub + " FOR TABLE " + table_list();
+      if (auto err = meta_->try_exec(sql)) {
+        if (err->sqlstate() != "42501") throw PgError(std::string(err->what()) + " (SQL: " + sql + ")");
+        throw PgError(std::string("cannot create the publication '") + cfg_.publication_name + "' (" +
+                      err->what() + "): PostgreSQL lets only the owner of every table (or a "
+                      "superuser) publish it. Run as the owner: " + sql +
+                      "; or make the user own the tables (ALTER TABLE ... OWNER TO " +
+                      meta_->quote_ident(cfg_.conn["user"]) + ";)");
+      }
       break;
+    }
   }
   plog::info(ctx_, "created publication '", cfg_.publication_name, "'");
 }

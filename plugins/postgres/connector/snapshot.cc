@@ -116,12 +116,13 @@ void Engine::snapshot(const std::string& exported, Lsn snapshot_lsn) {
         ++rows;
       }
       total_rows += r.rows();
-      if (stopping_.load()) return;
+      if (stopping_.load() || !flush(batch)) return;  // rows wait no longer than one fetch
       if (Clock::now() - last_log >= std::chrono::seconds(5)) {
         last_log = Clock::now();
         double secs = std::chrono::duration<double>(last_log - started).count();
         plog::info(ctx_, "snapshot: ", tables_done, " of ", tables.size(), " tables done; ",
-                   ref.schema, ".", ref.name, " ", rows, " of about ", estimate.get(0, 0),
+                   ref.schema, ".", ref.name, " ", rows, " of about ",
+                   estimate.get(0, 0).substr(0, 1) == "-" ? std::string_view("?") : estimate.get(0, 0),
                    " rows; ", total_rows, " rows in ", static_cast<int64_t>(secs), " s (",
                    static_cast<int64_t>(total_rows / (secs > 0 ? secs : 1)), " rows/s)");
       }
