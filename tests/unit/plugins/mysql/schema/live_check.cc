@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
   TableSchema binlog_schema = to_binlog_schema(*types);
 
   Schemas streamed;  // from the binlog's own DDL
-  size_t table_maps = 0, rows_seen = 0, cells = 0, ddl = 0;
+  size_t table_maps = 0, rows_seen = 0, cells = 0, ddl = 0, named_maps = 0;
   for (const auto& path : fx.binlogs) {
     std::ifstream in(path, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -158,6 +158,7 @@ int main(int argc, char** argv) {
         const TableMap& map = *re->table;
         if (map.database != "s1") continue;
         ++table_maps;
+        if (!map.columns.empty() && !map.columns[0].name.empty()) ++named_maps;
         auto st_table = streamed.find("s1", map.table);
         auto sh_table = shown.find("s1", map.table);
         if (!st_table) fail("binlog DDL did not produce s1." + std::string(map.table));
@@ -223,6 +224,7 @@ int main(int argc, char** argv) {
     if (a->primary_key_columns != b->primary_key_columns) fail(id.dotted() + ": primary keys differ");
   }
   std::cout << "tables " << fx.creates.size() << ", DDL statements " << ddl << ", rows events " << table_maps
+            << " (" << named_maps << " with column names)"
             << ", rows " << rows_seen << ", cells compared " << cells << ", failures " << failures << "\n";
   return failures == 0 && cells > 0 ? 0 : 1;
 }

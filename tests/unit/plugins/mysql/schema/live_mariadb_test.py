@@ -8,7 +8,7 @@ with edge values, then writes a fixture for `mysql_schema_live_check`:
   BINLOG <path>
 The checker parses SHOW CREATE TABLE, follows the DDL in the binlog's QUERY events, checks every
 TABLE_MAP against both, and compares each binlog row (from_cell) with the same row read as text
-(from_text). Usage: live_mariadb_test.py CHECKER_BINARY
+(from_text). Usage: live_mariadb_test.py CHECKER_BINARY [FULL|MINIMAL]  (binlog_row_metadata)
 """
 import os
 import subprocess
@@ -106,7 +106,8 @@ def unescape_batch(b):
 
 def main():
     checker = sys.argv[1]
-    with MariaDB() as db, tempfile.TemporaryDirectory() as tmp:
+    metadata = sys.argv[2] if len(sys.argv) > 2 else "FULL"
+    with MariaDB(config={"binlog_row_metadata": metadata}) as db, tempfile.TemporaryDirectory() as tmp:
         db.flush_logs()
         client(db, DDL)
         client(db, ROWS)
