@@ -118,6 +118,9 @@ std::vector<size_t> java_hashmap_order(const std::vector<std::string>& keys);
 // Jackson's JSON string literal (quotes, \" \\ \b \t \n \f \r, other controls as \u00XX).
 void append_json_string(std::string& out, std::string_view s);
 
+// java.util.UUID.nameUUIDFromBytes: the version 3 (MD5) UUID of the bytes, lower-case text.
+std::string name_uuid_from_bytes(std::string_view bytes);
+
 // point text "(1.5,2)".
 std::optional<std::pair<double, double>> parse_point(std::string_view s);
 // OGC WKB of a point, little endian (what Debezium's Point.createValue writes).

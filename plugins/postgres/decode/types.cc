@@ -18,7 +18,8 @@ using api::Value;
 
 namespace detail {
 
-enum class Toast { Fallback, Text, Bytes, TextArray, IntArray, BytesArray, HstoreJson, HstoreMap };
+// What an unchanged TOASTed value becomes (Debezium 2.7.4's UnchangedToastedPlaceholder, by type).
+enum class Toast { Fallback, Text, Bytes, TextArray, IntArray, BytesArray, UuidArray, HstoreJson, HstoreMap };
 
 struct Converter {
   std::function<Result<Value>(std::string_view, const SchemaPtr&)> parse;
@@ -603,13 +604,15 @@ Result<Spec> array_spec(const PgType& array, const PgType& element, int32_t typm
   };
   s.conv.zero = const_zero(Value::array({}));
   s.conv.binary = ec.binary;
-  switch (ec.toast) {
-    case Toast::Text: s.conv.toast = element.oid == oid::kUuid ? Toast::Fallback : Toast::TextArray; break;
-    case Toast::Bytes: s.conv.toast = Toast::BytesArray; break;
-    default: {
-      bool integer = element.oid == oid::kInt2 || element.oid == oid::kInt4 || element.oid == oid::kInt8;
-      s.conv.toast = integer ? Toast::IntArray : Toast::Fallback;
-    }
+  // Debezium 2.7.4 has array placeholders only for text, varchar, json, jsonb (the text),
+  // bytea (the bytes), int4, date, int8 (the bytes as numbers) and uuid (a name-based UUID);
+  // other arrays get no usable placeholder.
+  switch (element.oid) {
+    case oid::kText: case oid::kVarchar: case oid::kJson: case oid::kJsonb: s.conv.toast = Toast::TextArray; break;
+    case oid::kBytea: s.conv.toast = Toast::BytesArray; break;
+    case oid::kInt4: case oid::kDate: case oid::kInt8: s.conv.toast = Toast::IntArray; break;
+    case oid::kUuid: s.conv.toast = Toast::UuidArray; break;
+    default: s.conv.toast = Toast::Fallback;
   }
   return s;
 }
@@ -751,6 +754,7 @@ Value ColumnMapping::unavailable(std::string_view placeholder) const {
     case Toast::Bytes: return binary_value(bytes, converter->binary);
     case Toast::TextArray: return Value::array({Value::string(bytes)});
     case Toast::BytesArray: return Value::array({binary_value(bytes, converter->binary)});
+    case Toast::UuidArray: return Value::array({Value::string(text::name_uuid_from_bytes(bytes))});
     case Toast::IntArray: {
       // Debezium: the placeholder's bytes, one (signed) element each.
       api::Array out;

@@ -144,6 +144,12 @@ TEST_CASE("hstore text and Java's HashMap order", "[text]") {
   CHECK(out == "\"a\\\"\\\\\\n\\u0001/é\"");
 }
 
+TEST_CASE("name-based UUIDs are Java's UUID.nameUUIDFromBytes", "[text]") {
+  // Values printed by java.util.UUID.nameUUIDFromBytes on OpenJDK.
+  CHECK(name_uuid_from_bytes("") == "d41d8cd9-8f00-3204-a980-0998ecf8427e");
+  CHECK(name_uuid_from_bytes(std::string(200, '\0')) == "fbaf48ec-981a-3eec-9b57-b929fdd426e8");
+}
+
 TEST_CASE("bits, bytea, base64, points, EWKB", "[text]") {
   CHECK(hex_of(*bits_to_bytes("100000000")) == "0001");
   CHECK(hex_of(*bits_to_bytes("1")) == "01");

@@ -458,6 +458,10 @@ TEST_CASE("unchanged TOAST placeholder per type", "[types]") {
   REQUIRE(ia.as_array().size() == 2);
   CHECK(ia.as_array()[0] == Value::int64('a'));
   CHECK(map(16410).unavailable("p") == Value::string(R"({"p":"p"})"));
+  // uuid[]: java.util.UUID.nameUUIDFromBytes("__debezium_unavailable_value".getBytes()).
+  CHECK(map(2951).unavailable(ph).as_array().at(0) == Value::string("b68a35a7-17ad-35b3-af2a-ae46edb4545a"));
+  CHECK(map(1182).unavailable("a").as_array().at(0) == Value::int32('a'));  // date[] as int4[]
+  CHECK(map(1005).unavailable(ph).is_null());  // int2[]: no placeholder in Debezium
   CHECK(map(oid::kInt4).unavailable(ph).is_null());
 }
 
