@@ -57,6 +57,14 @@ Result<void> apply_history_record(const HistoryRecord& record, Schemas& schemas)
 std::vector<TableChange> table_changes_for(const DdlResult& result, const Schemas& before,
                                            const Schemas& after);
 
+// Whether a record at `recorded` belongs to the schema at offset `desired` (both are the
+// connector's offset maps: file, pos, event, row, gtids, server_id, ts_sec, snapshot), as
+// Debezium's MySQL history comparator decides when it recovers: by GTID set containment when
+// both have GTIDs (MySQL "uuid[:tag]:1-5,..." or MariaDB "domain-server-seq,..."; at an equal
+// set by event and row, a streamed record being after a snapshot offset), else by binlog file,
+// position, event and row on the same server, else by timestamp.
+bool history_position_at_or_before(const api::OffsetMap& recorded, const api::OffsetMap& desired);
+
 // One tableChanges entry's "table" document, and a column's (for tests and the schema-change
 // topic's builder).
 std::string table_json(const Table& table);

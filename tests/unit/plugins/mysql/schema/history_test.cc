@@ -129,3 +129,38 @@ TEST_CASE("Broken records are errors that say what is wrong", "[mysql][schema][h
   }
   CHECK(s.table_count() == 0);
 }
+
+TEST_CASE("Which history records apply at a stored offset", "[mysql][schema][history]") {
+  auto pos = [](std::string file, int64_t p, int64_t event = 0, int64_t row = 0, bool snapshot = false) {
+    sluice::api::OffsetMap m = {{"file", Value::string(std::move(file))}, {"pos", Value::int64(p)}};
+    if (event) m.emplace_back("event", Value::int64(event));
+    if (row) m.emplace_back("row", Value::int32(int32_t(row)));
+    if (snapshot) m.emplace_back("snapshot", Value::boolean(true));
+    return m;
+  };
+  CHECK(history_position_at_or_before(pos("mysql-bin.000009", 900), pos("mysql-bin.000010", 4)));
+  CHECK_FALSE(history_position_at_or_before(pos("mysql-bin.000010", 4), pos("mysql-bin.000009", 900)));
+  CHECK(history_position_at_or_before(pos("b.000002", 100), pos("b.000002", 100)));
+  CHECK(history_position_at_or_before(pos("b.000002", 100, 1), pos("b.000002", 100, 2)));
+  CHECK_FALSE(history_position_at_or_before(pos("b.000002", 100, 3), pos("b.000002", 100, 2)));
+  CHECK_FALSE(history_position_at_or_before(pos("b.000002", 100, 0, 5), pos("b.000002", 100, 0, 4)));
+  CHECK_FALSE(history_position_at_or_before(pos("b.000002", 100), pos("b.000002", 100, 0, 0, true)));
+  CHECK(history_position_at_or_before(pos("b.000002", 100, 0, 0, true), pos("b.000002", 100, 0, 0, true)));
+
+  auto gtid = [](std::string g, bool snapshot = false) {
+    sluice::api::OffsetMap m = {{"file", Value::string("b.1")}, {"pos", Value::int64(4)}, {"gtids", Value::string(std::move(g))}};
+    if (snapshot) m.emplace_back("snapshot", Value::boolean(true));
+    return m;
+  };
+  const std::string u1 = "3E11FA47-71CA-11E1-9E33-C80AA9429562", u2 = "aaaaaaaa-71ca-11e1-9e33-c80aa9429562";
+  CHECK(history_position_at_or_before(gtid(u1 + ":1-5"), gtid(u1 + ":1-9," + u2 + ":1-3")));
+  CHECK_FALSE(history_position_at_or_before(gtid(u1 + ":1-10"), gtid(u1 + ":1-9")));
+  CHECK_FALSE(history_position_at_or_before(gtid(u2 + ":1"), gtid(u1 + ":1-9")));
+  CHECK(history_position_at_or_before(gtid(u1 + ":1-3:5-7"), gtid(u1 + ":1-7")));
+  CHECK(history_position_at_or_before(gtid(u2 + ":2"), gtid("AAAAAAAA-71CA-11E1-9E33-C80AA9429562:1-3")));
+  CHECK(history_position_at_or_before(gtid("0-1-100"), gtid("0-1-120,1-2-5")));
+  CHECK_FALSE(history_position_at_or_before(gtid("0-1-121"), gtid("0-1-120")));
+  CHECK_FALSE(history_position_at_or_before(gtid("0-1-120"), gtid("0-1-120", true)));  // streamed after snapshot
+  CHECK(history_position_at_or_before(pos("b.1", 4), gtid("0-1-1")));        // no GTIDs recorded: older
+  CHECK_FALSE(history_position_at_or_before(gtid("0-1-1"), pos("b.9", 4)));  // GTIDs recorded, none wanted
+}
