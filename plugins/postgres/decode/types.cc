@@ -46,7 +46,6 @@ using Zero = std::function<Value(const SchemaPtr&)>;
 struct Spec {
   std::function<SchemaBuilder()> builder;
   Converter conv;
-  std::optional<int32_t> length, scale;  // for __debezium.source.column.length/scale
   bool is_struct = false;
   bool always_optional = false;
 };
@@ -148,10 +147,6 @@ Spec numeric_spec(int32_t typmod, DecimalMode mode) {
   // PostgreSQL 15 allows a negative scale: an 11-bit signed field.
   int32_t scale = constrained ? ((((typmod - 4) & 0x7ff) ^ 1024) - 1024) : 0;
   Spec s;
-  if (constrained) {
-    s.length = precision;
-    s.scale = scale;
-  }
   if (mode == DecimalMode::Double) {
     s.builder = [] { return SchemaBuilder(Type::Float64); };
     s.conv.parse = [](std::string_view t, const SchemaPtr&) -> Result<Value> {
@@ -299,7 +294,6 @@ Spec bits_spec(int32_t n) {
                     return Value::bytes(std::move(*bytes));
                   },
                   Value::bytes(""));
-  s.length = n;
   return s;
 }
 
@@ -335,11 +329,10 @@ Spec time_spec(int32_t typmod, TimePrecisionMode mode) {
                     return Value::int64(v->time_us);
                   },
                   millis ? Value::int32(0) : Value::int64(0));
-  s.scale = p;
   return s;
 }
 
-Spec timetz_spec(int32_t typmod) {
+Spec timetz_spec() {
   Spec s = simple([] { return named(Type::String, "io.debezium.time.ZonedTime"); },
                   [](std::string_view t, const SchemaPtr&) -> Result<Value> {
                     auto v = text::parse_time(t, true);
@@ -347,7 +340,6 @@ Spec timetz_spec(int32_t typmod) {
                     return Value::string(text::zoned_time_string(v->time_us - int64_t(v->offset_seconds) * 1000000));
                   },
                   Value::string("00:00:00Z"));
-  s.scale = precision_of(typmod);
   return s;
 }
 
@@ -371,7 +363,6 @@ Spec timestamp_spec(int32_t typmod, TimePrecisionMode mode) {
                     return Value::int64(millis ? text::floor_div(us, 1000) : us);
                   },
                   Value::int64(0));
-  s.scale = p;
   return s;
 }
 
@@ -389,7 +380,6 @@ Spec timestamptz_spec(int32_t typmod) {
   // Debezium 2.7.4: now() as a default goes through the formatter (fixed width); the
   // fallback of a NOT NULL column does not.
   s.conv.function_default = Value::string(text::zoned_timestamp_string(0, p));
-  s.scale = p;
   return s;
 }
 
@@ -657,11 +647,7 @@ Result<Spec> spec_for(uint32_t type_oid, int32_t typmod, const TypeCatalog& cata
     case oid::kChar: case oid::kName: case oid::kText: {
       return string_spec();
     }
-    case oid::kBpchar: case oid::kVarchar: {
-      Spec s = string_spec();
-      if (typmod >= 4) s.length = typmod - 4;
-      return s;
-    }
+    case oid::kBpchar: case oid::kVarchar: return string_spec();
     case oid::kBytea: {
       Spec s = binary_spec(opt.binary, [](std::string_view t) -> Result<std::string> {
         auto b = text::parse_bytea(t);
@@ -673,7 +659,7 @@ Result<Spec> spec_for(uint32_t type_oid, int32_t typmod, const TypeCatalog& cata
     }
     case oid::kDate: return date_spec(opt.time_precision);
     case oid::kTime: return time_spec(typmod, opt.time_precision);
-    case oid::kTimetz: return timetz_spec(typmod);
+    case oid::kTimetz: return timetz_spec();
     case oid::kTimestamp: return timestamp_spec(typmod, opt.time_precision);
     case oid::kTimestamptz: return timestamptz_spec(typmod);
     case oid::kInterval: return interval_spec(opt.interval);
@@ -725,6 +711,49 @@ std::optional<std::string> default_literal(std::string_view expr) {
 bool is_function_default(std::string_view expr) {
   return expr.find('(') != std::string_view::npos || expr.rfind("CURRENT_", 0) == 0 ||
          expr.rfind("LOCALTIME", 0) == 0;
+}
+
+// The length and scale Debezium 2.7.4 gives a pgoutput relation column (pgjdbc's
+// TypeInfoCache precision and scale of the type and typmod; checked with the golden file).
+// Length nullopt: no __debezium.source.column.length parameter.
+struct SourceSize {
+  std::optional<int32_t> length;
+  int32_t scale = 0;
+};
+
+SourceSize source_size(const TypeCatalog& catalog, uint32_t type_oid, int32_t typmod, int depth = 0) {
+  constexpr int32_t kUnbounded = 2147483647;
+  const PgType* t = catalog.find(type_oid);
+  if (t && depth < 8) {
+    if (t->typtype == 'd') return source_size(catalog, t->base_oid, typmod >= 0 ? typmod : t->base_typmod, depth + 1);
+    if (t->category == 'A' && t->element_oid != 0) return source_size(catalog, t->element_oid, typmod, depth + 1);
+  }
+  auto fraction = [](int32_t p) { return p > 0 ? p + 1 : 0; };  // ".ffffff"
+  int32_t p = typmod < 0 ? 6 : typmod;
+  switch (type_oid) {
+    case oid::kBool: return {1, 0};
+    case oid::kInt2: return {5, 0};
+    case oid::kInt4: case oid::kOid: return {10, 0};
+    case oid::kInt8: return {19, 0};
+    case oid::kFloat4: return {8, 8};
+    case oid::kFloat8: return {17, 17};
+    case oid::kNumeric:
+      if (typmod < 4) return {131089, 0};
+      return {((typmod - 4) >> 16) & 0xffff, (typmod - 4) & 0xffff};
+    case oid::kBpchar: case oid::kVarchar: return {typmod < 4 ? kUnbounded : typmod - 4, 0};
+    case oid::kBit: return {typmod < 0 ? std::nullopt : std::optional<int32_t>(typmod), 0};
+    case oid::kVarbit: return {typmod < 0 ? kUnbounded : typmod, 0};
+    case oid::kDate: return {13, 0};
+    case oid::kTime: return {8 + fraction(p), p};
+    case oid::kTimetz: return {8 + fraction(p) + 6, p};
+    case oid::kTimestamp: return {22 + fraction(p), p};
+    case oid::kTimestamptz: return {22 + fraction(p) + 6, p};
+    case oid::kInterval: {
+      int32_t ip = typmod < 0 || (typmod & 0xffff) == 0xffff ? 6 : (typmod & 0xffff);
+      return {49, ip};
+    }
+    default: return {kUnbounded, 0};
+  }
 }
 
 std::string upper(std::string s) {
@@ -795,11 +824,13 @@ Result<ColumnMapping> map_column(const ColumnInfo& column, const TypeCatalog& ca
   auto conv = std::make_shared<Converter>(std::move(spec->conv));
 
   SchemaBuilder builder = spec->builder();
-  if (column.propagate_source_type) {
+  if (column.propagate_source_type) {  // Debezium's PropagateSourceMetadataToSchemaParameter
     const PgType* t = catalog.find(column.type_oid);
+    SourceSize size = source_size(catalog, column.type_oid, column.type_modifier);
     builder.parameter("__debezium.source.column.type", upper(t ? t->name : std::to_string(column.type_oid)));
-    if (spec->length) builder.parameter("__debezium.source.column.length", std::to_string(*spec->length));
-    if (spec->scale) builder.parameter("__debezium.source.column.scale", std::to_string(*spec->scale));
+    if (size.length) builder.parameter("__debezium.source.column.length", std::to_string(*size.length));
+    builder.parameter("__debezium.source.column.scale", std::to_string(size.scale));
+    builder.parameter("__debezium.source.column.name", column.name);
   }
   if (column.optional || spec->always_optional) builder.optional();
   // Defaults: a literal converts like a value; a function (nextval, now()) gives the type's

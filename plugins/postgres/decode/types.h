@@ -100,7 +100,8 @@ struct ColumnInfo {
   // "nextval('t_id_seq'::regclass)"); becomes the schema default when Debezium would set one.
   std::optional<std::string> default_text;
   // column.propagate.source.type / datatype.propagate.source.type matched this column: add
-  // the __debezium.source.column.type/length/scale schema parameters.
+  // the __debezium.source.column.type/length/scale/name schema parameters (Debezium also adds
+  // __debezium.source.column.comment for a commented column; not done here).
   bool propagate_source_type = false;
 };
 

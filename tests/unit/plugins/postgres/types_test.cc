@@ -471,6 +471,9 @@ TEST_CASE("source type parameters when propagation is on", "[types]") {
   REQUIRE(m.ok());
   CHECK(param(*m, "__debezium.source.column.type") == "VARCHAR");
   CHECK(param(*m, "__debezium.source.column.length") == "255");
+  CHECK(param(*m, "__debezium.source.column.scale") == "0");
+  CHECK(param(*m, "__debezium.source.column.name") == "c");
+  CHECK(m->schema->parameters().back().first == "__debezium.source.column.name");
   ColumnInfo n{"n", oid::kNumeric, typmod_numeric(10, 3), true, std::nullopt, true};
   auto nm = map_column(n, catalog(), {});
   CHECK(param(*nm, "__debezium.source.column.length") == "10");

@@ -26,7 +26,8 @@ import io.debezium.relational.ValueConverter;
 // prints each with the JSON Connect's JsonConverter writes for a one-field struct {c} holding
 // what Debezium 2.7's PostgresValueConverter makes of the pgoutput text value. Mode "default":
 // the text is a column default expression (PostgresDefaultValueConverter) and the value is
-// null; mode "notnull": a NOT NULL column without a value (the converter's fallback).
+// null; mode "notnull": a NOT NULL column without a value (the converter's fallback); mode
+// "propagate": column.propagate.source.type applies to the column.
 public class PgGolden extends PostgresValueConverter {
   static TypeRegistry registry;
   // Array type OID -> element type OID, for the array cases.
@@ -165,6 +166,9 @@ public class PgGolden extends PostgresValueConverter {
         if (sb == null) {
           result = "UNSUPPORTED";
         } else {
+          if (Arrays.asList(mode.split(",")).contains("propagate")) {  // column.propagate.source.type
+            new io.debezium.relational.mapping.PropagateSourceMetadataToSchemaParameter().alterFieldSchema(col, sb);
+          }
           if (!notNull) sb.optional();
           boolean isDefault = Arrays.asList(mode.split(",")).contains("default");
           if (isDefault) {  // the text is a default expression as pg_get_expr prints it
@@ -182,7 +186,7 @@ public class PgGolden extends PostgresValueConverter {
           Object v = null;
           if (notNull) {  // a NOT NULL column without a value: the converter's fallback
             v = vc.convert(null);
-          } else if (!isDefault) {
+          } else if (!isDefault && !Arrays.asList(mode.split(",")).contains("propagate")) {
             Object raw = ReplicationMessageColumnValueResolver.resolveValue("c", type, name,
                 (ReplicationMessage.ColumnValue<?>) ctor.newInstance(text), supplier, false, registry);
             v = vc.convert(raw);

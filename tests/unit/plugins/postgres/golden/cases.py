@@ -164,5 +164,23 @@ add('notnull', 'inet', -1, '')
 add('notnull', 'int4range', -1, '')
 add('notnull', '_int4', -1, '')
 add('notnull', '_text', -1, '')
+for name in ['bool', 'int2', 'int4', 'int8', 'oid', 'float4', 'float8', 'numeric', 'money', 'bpchar', 'varchar',
+             'text', 'bytea', 'date', 'time', 'timetz', 'timestamp', 'timestamptz', 'interval', 'uuid', 'json',
+             'jsonb', 'xml', 'inet', 'cidr', 'macaddr', 'macaddr8', 'bit', 'varbit', 'point', 'int4range',
+             'tstzrange', 'hstore', 'citext', 'ltree', 'geometry', 'mood', '_int4', '_text', '_numeric']:
+    add('propagate', name, -1, '')
+add('propagate', 'numeric', (10 << 16 | 2) + 4, '')
+add('propagate', 'numeric', (5 << 16) + 4, '')
+add('propagate', 'varchar', 255 + 4, '')
+add('propagate', 'bpchar', 1 + 4, '')
+add('propagate', 'bit', 10, '')
+add('propagate', 'varbit', 12, '')
+add('propagate', 'time', 3, '')
+add('propagate', 'timetz', 0, '')
+add('propagate', 'timestamp', 3, '')
+add('propagate', 'timestamptz', 0, '')
+add('propagate', 'interval', 2, '')
+add('propagate', '_numeric', (6 << 16 | 2) + 4, '')
+add('propagate', '_varchar', 10 + 4, '')
 for m, name, typmod, t in cases:
     print('\t'.join([m, name, str(OID[name]), str(T[name]), str(typmod), t]))
