@@ -42,6 +42,8 @@ api::Value from_bits(const Column& c, std::string_view be);
 
 // Civil date/time parts -> Debezium numbers, with enable.time.adjuster applied.
 int32_t adjust_year(int32_t year, const MappingOptions& o);
+// A YEAR column's value: the zero year is 1900, others adjusted as above.
+int32_t year_value(int32_t year, const MappingOptions& o);
 
 // Minimal big-endian two's complement of a decimal integer string ("-1234"): Connect Decimal
 // bytes.

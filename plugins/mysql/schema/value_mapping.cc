@@ -150,13 +150,48 @@ std::string pad_binary(const Column& c, std::string bytes) {
   return bytes;
 }
 
+// Debezium's ENUM/SET values are its `allowed` entries: a comma inside a label stays "\,".
+std::string label_value(std::string_view label) {
+  std::string out;
+  for (char ch : label) {
+    if (ch == ',') out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
 Result<Value> set_from_bits(const Column& c, uint64_t bits) {
   std::string out;
   for (size_t i = 0; i < c.labels.size() && i < 64; ++i) {
     if (bits & (uint64_t(1) << i)) {
       if (!out.empty()) out += ',';
-      out += c.labels[i];
+      out += label_value(c.labels[i]);
     }
+  }
+  return Value::string(std::move(out));
+}
+
+// Text of an ENUM/SET value: labels as the server prints them (SET: comma-joined), mapped to
+// Debezium's form by label.
+Value labels_from_text(const Column& c, std::string_view text) {
+  if (c.kind == ColumnKind::kEnum) return Value::string(label_value(text));
+  // SET: the server joins labels with commas, so split by the known labels, longest first.
+  std::string out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t best = std::string::npos, len = 0;
+    for (size_t i = 0; i < c.labels.size(); ++i) {
+      const std::string& l = c.labels[i];
+      if (l.size() >= len && text.compare(pos, l.size(), l) == 0 &&
+          (pos + l.size() == text.size() || text[pos + l.size()] == ',')) {
+        best = i;
+        len = l.size();
+      }
+    }
+    if (best == std::string::npos) return Value::string(std::string(text));  // not our labels: as is
+    if (!out.empty()) out += ',';
+    out += label_value(c.labels[best]);
+    pos += len + 1;
   }
   return Value::string(std::move(out));
 }
@@ -191,6 +226,12 @@ int32_t adjust_year(int32_t year, const MappingOptions& o) {
   if (year >= 0 && year < 70) return year + 2000;
   if (year >= 70 && year <= 99) return year + 1900;
   return year;
+}
+
+int32_t year_value(int32_t year, const MappingOptions& o) {
+  // The zero YEAR is 1900 for Debezium (its binlog reader adds 1900 to the stored byte).
+  if (year == 0) return 1900;
+  return adjust_year(year, o);
 }
 
 bool decimal_digits(std::string_view text, int scale, std::string& digits, bool& negative) {
@@ -436,7 +477,7 @@ Result<api::Value> from_cell(const CellView& cell, const ColumnMapping& m) {
     case CellKind::kSigned:
     case CellKind::kUnsigned:
     case CellKind::kInteger:
-      if (t == Target::kYear) return api::Value::int32(mapping::adjust_year(int32_t(cell.as_signed()), o));
+      if (t == Target::kYear) return api::Value::int32(mapping::year_value(int32_t(cell.as_signed()), o));
       return mapping::from_integer(t, c, o, cell.as_signed(), cell.as_unsigned());
     case CellKind::kFloat:
       if (t == Target::kFloat32) return api::Value::float32(cell.f);
@@ -451,7 +492,7 @@ Result<api::Value> from_cell(const CellView& cell, const ColumnMapping& m) {
       }
       return mapping::from_decimal_text(t, c, text);
     }
-    case CellKind::kYear: return api::Value::int32(mapping::adjust_year(int32_t(cell.i), o));
+    case CellKind::kYear: return api::Value::int32(mapping::year_value(int32_t(cell.i), o));
     case CellKind::kDate:
       if (is_zero_or_partial_date(cell.t)) return null_value(m);
       {
@@ -492,7 +533,7 @@ Result<api::Value> from_cell(const CellView& cell, const ColumnMapping& m) {
       return mapping::from_binary(o, mapping::pad_binary(c, std::string(cell.bytes)));
     case CellKind::kEnum:
       if (cell.u == 0 || cell.u > c.labels.size()) return api::Value::string("");
-      return api::Value::string(c.labels[cell.u - 1]);
+      return api::Value::string(mapping::label_value(c.labels[cell.u - 1]));
     case CellKind::kSet: return mapping::set_from_bits(c, cell.u);
     case CellKind::kBit: return mapping::from_bits(c, cell.bytes);
     case CellKind::kJson: {
@@ -553,7 +594,7 @@ Result<api::Value> from_text(std::string_view text, const ColumnMapping& m) {
     case Target::kYear: {
       uint64_t y = 0;
       if (!mapping::parse_u(text, y)) return mapping::bad_text(c, text);
-      return Value::int32(mapping::adjust_year(int32_t(y), o));
+      return Value::int32(mapping::year_value(int32_t(y), o));
     }
     case Target::kDate: case Target::kConnectDate: {
       TemporalParts p;
@@ -578,8 +619,8 @@ Result<api::Value> from_text(std::string_view text, const ColumnMapping& m) {
       int64_t micros = datetime_epoch_micros(p);
       return mapping::from_timestamp(c, mapping::floor_div(micros, 1000000), uint32_t(micros - mapping::floor_div(micros, 1000000) * 1000000));
     }
-    case Target::kString: case Target::kJson: case Target::kEnum: case Target::kSet:
-      return Value::string(std::string(text));
+    case Target::kString: case Target::kJson: return Value::string(std::string(text));
+    case Target::kEnum: case Target::kSet: return mapping::labels_from_text(c, text);
     case Target::kCanonicalText: return Value::string(std::string(text));
     case Target::kBinary:
       if (c.kind == ColumnKind::kVector || c.kind == ColumnKind::kUnknown) {

@@ -8,9 +8,12 @@ with edge values, then writes a fixture for `mysql_schema_live_check`:
   BINLOG <path>
 The checker parses SHOW CREATE TABLE, follows the DDL in the binlog's QUERY events, checks every
 TABLE_MAP against both, and compares each binlog row (from_cell) with the same row read as text
-(from_text). Usage: live_mariadb_test.py CHECKER_BINARY [FULL|MINIMAL]  (binlog_row_metadata)
+(from_text), and, when java and the cached Debezium jars are here, with what Debezium 2.7 itself
+makes of the same binlog rows (DebeziumLiveValues.java).
+Usage: live_mariadb_test.py CHECKER_BINARY [FULL|MINIMAL]  (binlog_row_metadata)
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -130,8 +133,30 @@ def main():
         fixture = os.path.join(tmp, "fixture.txt")
         with open(fixture, "w") as fh:
             fh.write("\n".join(lines) + "\n")
-        r = subprocess.run([checker, fixture])
+        args = [checker, fixture]
+        values = debezium_values(fixture, tmp)
+        if values:
+            args.append(values)
+        r = subprocess.run(args)
         sys.exit(r.returncode)
+
+
+def debezium_values(fixture, tmp):
+    """Debezium 2.7's own values for the same binlog rows (DebeziumLiveValues.java), when java
+    and the jars tests/jvm/fetch.sh caches are here; None (and a note) otherwise."""
+    cache = os.environ.get("SLUICE_JVM_CACHE", os.path.expanduser("~/.cache/sluice-jvm"))
+    jars = os.path.join(cache, "plugins", "debezium-connector-mysql")
+    java = shutil.which(os.environ.get("JAVA", "java"))
+    if not java or not os.path.isdir(jars):
+        print("note: no java or no Debezium jars in %s: the comparison with Debezium is skipped" % cache)
+        return None
+    out = os.path.join(tmp, "debezium_values.txt")
+    cp = "%s/*:%s/*" % (jars, os.path.join(cache, "connect"))
+    r = subprocess.run([java, "-cp", cp, os.path.join(HERE, "DebeziumLiveValues.java"), fixture, out],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    if r.returncode != 0:
+        raise RuntimeError("DebeziumLiveValues failed:\n" + r.stderr.decode(errors="replace")[-3000:])
+    return out
 
 
 if __name__ == "__main__":
