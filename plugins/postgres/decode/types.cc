@@ -756,6 +756,51 @@ SourceSize source_size(const TypeCatalog& catalog, uint32_t type_oid, int32_t ty
   }
 }
 
+bool is_array_type(const TypeCatalog& catalog, uint32_t type_oid) {
+  const PgType* t = catalog.find(type_oid);
+  return t && t->category == 'A' && t->element_oid != 0;
+}
+
+// box, circle, line, lseg, path, polygon (a domain over one counts too).
+bool is_geometric(uint32_t type_oid, const TypeCatalog& catalog) {
+  for (int depth = 0; depth < 8; ++depth) {
+    switch (type_oid) {
+      case 601: case 602: case 603: case 604: case 628: case 718: return true;
+      default: break;
+    }
+    const PgType* t = catalog.find(type_oid);
+    if (!t || t->typtype != 'd') return false;
+    type_oid = t->base_oid;
+  }
+  return false;
+}
+
+// pgjdbc's PGbox/PGcircle/PGline/PGlseg/PGpath/PGpolygon getValue(): PostgreSQL's text with
+// every number re-printed by Java's Double.toString ("(1,1),(0,0)" -> "(1.0,1.0),(0.0,0.0)").
+std::string java_geometric_text(std::string_view t) {
+  std::string out;
+  size_t i = 0;
+  auto number_char = [](char c) {
+    return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+  };
+  while (i < t.size()) {
+    if (!number_char(t[i]) && t.substr(i, 8) != "Infinity" && t.substr(i, 3) != "NaN") {
+      out.push_back(t[i++]);
+      continue;
+    }
+    size_t j = i;
+    if (t.substr(j, 1) == "-" && t.substr(j + 1, 8) == "Infinity") j += 9;
+    else if (t.substr(j, 8) == "Infinity") j += 8;
+    else if (t.substr(j, 3) == "NaN") j += 3;
+    else
+      while (j < t.size() && number_char(t[j])) ++j;
+    auto v = text::parse_double(t.substr(i, j - i));
+    out += v ? api::java_double_string(*v) : std::string(t.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
 std::string upper(std::string s) {
   for (char& c : s)
     if (c >= 'a' && c <= 'z') c = char(c - 'a' + 'A');
@@ -810,10 +855,16 @@ Value ColumnMapping::unavailable(std::string_view placeholder) const {
 
 Result<ColumnMapping> map_column(const ColumnInfo& column, const TypeCatalog& catalog, const MappingOptions& options) {
   auto spec = spec_for(column.type_oid, column.type_modifier, catalog, options, 0);
-  if (!spec && spec.error().kind == Error::Kind::UnsupportedType && options.include_unknown_datatypes) {
-    // Debezium: an unknown type's raw text value, as bytes or per binary.handling.mode.
+  if (!spec && spec.error().kind == Error::Kind::UnsupportedType && options.include_unknown_datatypes &&
+      !is_array_type(catalog, column.type_oid)) {
+    // Debezium: an unknown type's text value, as bytes or per binary.handling.mode; the
+    // geometric types are read and re-printed by pgjdbc first. Arrays of unmapped types stay
+    // out even with include.unknown.datatypes (checked against Debezium 2.7.4).
     BinaryMode mode = options.binary;
-    spec = binary_spec(mode, [](std::string_view t) -> Result<std::string> { return std::string(t); });
+    bool geometric = is_geometric(column.type_oid, catalog);
+    spec = binary_spec(mode, [geometric](std::string_view t) -> Result<std::string> {
+      return geometric ? java_geometric_text(t) : std::string(t);
+    });
   }
   if (!spec) {
     Error e = spec.error();

@@ -406,9 +406,13 @@ TEST_CASE("unknown types: an error, or raw text with include.unknown.datatypes",
   inc.include_unknown_datatypes = true;
   auto m = map(603, -1, inc);
   CHECK(m.schema->type() == Type::Bytes);
-  CHECK(conv(m, "(1,1),(0,0)") == Value::bytes("(1,1),(0,0)"));
+  CHECK(conv(m, "(1,1),(0,0)") == Value::bytes("(1.0,1.0),(0.0,0.0)"));  // re-printed as pgjdbc's PGbox
+  CHECK(conv(map(3220, -1, inc), "16/B374D848") == Value::bytes("16/B374D848"));  // pg_lsn as it is
   inc.binary = BinaryMode::Hex;
-  CHECK(conv(map(603, -1, inc), "ab") == Value::string("6162"));
+  CHECK(conv(map(3220, -1, inc), "ab") == Value::string("6162"));
+  auto money_array = map_column(ColumnInfo{"m", 791, -1, true, std::nullopt, false}, catalog(), inc);
+  REQUIRE_FALSE(money_array.ok());  // arrays of unmapped types stay out, as in Debezium
+  CHECK(money_array.error().kind == Error::Kind::UnsupportedType);
 }
 
 TEST_CASE("optional, defaults and fallbacks", "[types]") {

@@ -41,8 +41,12 @@ public class PgGolden extends PostgresValueConverter {
   static Map<String, PostgresType> byName;
   static Map<Integer, PostgresType> byOid;
 
-  PgGolden(DecimalMode dm, TemporalPrecisionMode tp, HStoreHandlingMode hm, BinaryHandlingMode bm, IntervalHandlingMode im) {
-    super(StandardCharsets.UTF_8, dm, tp, ZoneOffset.UTC, BigIntUnsignedMode.LONG, false, registry, hm, bm, im, null, 2);
+  final boolean includeUnknown;
+
+  PgGolden(DecimalMode dm, TemporalPrecisionMode tp, HStoreHandlingMode hm, BinaryHandlingMode bm, IntervalHandlingMode im,
+           boolean includeUnknown) {
+    super(StandardCharsets.UTF_8, dm, tp, ZoneOffset.UTC, BigIntUnsignedMode.LONG, includeUnknown, registry, hm, bm, im, null, 2);
+    this.includeUnknown = includeUnknown;
   }
 
   // A TypeRegistry without a database: the extension types at the OIDs the C++ test's catalog
@@ -97,6 +101,7 @@ public class PgGolden extends PostgresValueConverter {
     HStoreHandlingMode hm = HStoreHandlingMode.JSON;
     BinaryHandlingMode bm = BinaryHandlingMode.BYTES;
     IntervalHandlingMode im = IntervalHandlingMode.NUMERIC;
+    boolean unknown = false;
     for (String m : mode.split(",")) {
       switch (m) {
         case "double": dm = DecimalMode.DOUBLE; break;
@@ -107,10 +112,11 @@ public class PgGolden extends PostgresValueConverter {
         case "base64": bm = BinaryHandlingMode.BASE64; break;
         case "hex": bm = BinaryHandlingMode.HEX; break;
         case "istring": im = IntervalHandlingMode.STRING; break;
+        case "unknown": unknown = true; break;
         default: break;
       }
     }
-    return new PgGolden(dm, tp, hm, bm, im);
+    return new PgGolden(dm, tp, hm, bm, im, unknown);
   }
 
   public static void main(String[] args) throws Exception {
@@ -188,7 +194,7 @@ public class PgGolden extends PostgresValueConverter {
             v = vc.convert(null);
           } else if (!isDefault && !Arrays.asList(mode.split(",")).contains("propagate")) {
             Object raw = ReplicationMessageColumnValueResolver.resolveValue("c", type, name,
-                (ReplicationMessage.ColumnValue<?>) ctor.newInstance(text), supplier, false, registry);
+                (ReplicationMessage.ColumnValue<?>) ctor.newInstance(text), supplier, conv.includeUnknown, registry);
             v = vc.convert(raw);
           }
           Struct s = new Struct(st).put("c", v);

@@ -5,14 +5,14 @@ T = {'bit': -7, 'bool': -7, 'int2': 5, 'int4': 4, 'int8': -5, 'oid': -5, 'float4
      'timetz': 92, 'timestamp': 93, 'timestamptz': 93, 'interval': 1111, 'uuid': 1111, 'json': 1111,
      'jsonb': 1111, 'xml': 2009, 'inet': 1111, 'cidr': 1111, 'macaddr': 1111, 'macaddr8': 1111,
      'varbit': -7, 'point': 1111, 'int4range': 1111, 'tstzrange': 1111, 'hstore': 1111, 'citext': 1111,
-     'ltree': 1111, 'geometry': 1111, 'geography': 1111, 'mood': 12, 'box': 1111, 'tsvector': 1111}
+     'ltree': 1111, 'geometry': 1111, 'geography': 1111, 'mood': 12, 'box': 1111, 'tsvector': 1111, 'circle': 1111, 'line': 1111, 'lseg': 1111, 'path': 1111, 'polygon': 1111, 'pg_lsn': 1111}
 OID = {'bool': 16, 'bytea': 17, 'name': 19, 'int8': 20, 'int2': 21, 'int4': 23, 'text': 25, 'oid': 26, 'json': 114,
        'xml': 142, 'point': 600, 'cidr': 650, 'float4': 700, 'float8': 701, 'macaddr8': 774, 'money': 790,
        'macaddr': 829, 'inet': 869, 'bpchar': 1042, 'varchar': 1043, 'date': 1082, 'time': 1083,
        'timestamp': 1114, 'timestamptz': 1184, 'interval': 1186, 'timetz': 1266, 'bit': 1560, 'varbit': 1562,
        'numeric': 1700, 'uuid': 2950, 'jsonb': 3802, 'int4range': 3904, 'tstzrange': 3910, 'hstore': 16410,
        'citext': 16420, 'ltree': 16430, 'geometry': 16440, 'geography': 16441, 'mood': 16400, 'box': 603,
-       'tsvector': 3614}
+       'tsvector': 3614, 'circle': 718, 'line': 628, 'lseg': 601, 'path': 602, 'polygon': 604, 'pg_lsn': 3220}
 cases = []
 def add(modes, name, typmod, *texts):
     for m in modes.split():
@@ -182,5 +182,15 @@ add('propagate', 'timestamptz', 0, '')
 add('propagate', 'interval', 2, '')
 add('propagate', '_numeric', (6 << 16 | 2) + 4, '')
 add('propagate', '_varchar', 10 + 4, '')
+add('unknown unknown,hex unknown,base64', 'box', -1, '(1,1),(0,0)')
+add('unknown', 'tsvector', -1, "'a' 'b'")
+add('unknown', 'circle', -1, '<(1,2),3.5>')
+add('unknown', 'line', -1, '{1,-1,0}')
+add('unknown', 'lseg', -1, '[(1,2),(3,1e+20)]')
+add('unknown', 'path', -1, '[(1,2),(3,4)]', '((1,2),(3,4))')
+add('unknown', 'polygon', -1, '((0,0),(1,1),(2,0))')
+add('unknown', 'box', -1, '(1.5,-1),(-0.25,0)')
+add('unknown', 'pg_lsn', -1, '16/B374D848')
+add('unknown', '_money', -1, '{$1.00}')
 for m, name, typmod, t in cases:
     print('\t'.join([m, name, str(OID[name]), str(T[name]), str(typmod), t]))
