@@ -37,8 +37,6 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.temporal.ChronoField;
-import java.time.temporal.Temporal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -77,15 +75,8 @@ public class DebeziumLiveValues {
       public <T extends io.debezium.service.Service> void registerServiceProvider(io.debezium.service.spi.ServiceProvider<T> p) {}
       public void close() {}
     };
-    // enable.time.adjuster=true, as the connector's default.
-    java.time.temporal.TemporalAdjuster adjuster = t -> {
-      if (t.isSupported(ChronoField.YEAR)) {
-        int y = t.get(ChronoField.YEAR);
-        if (y >= 0 && y <= 69) return t.plus(2000, java.time.temporal.ChronoUnit.YEARS);
-        if (y >= 70 && y <= 99) return t.plus(1900, java.time.temporal.ChronoUnit.YEARS);
-      }
-      return t;
-    };
+    // enable.time.adjuster=true (the default): the connector passes this adjuster.
+    java.time.temporal.TemporalAdjuster adjuster = io.debezium.connector.binlog.jdbc.BinlogValueConverters::adjustTemporal;
     MySqlValueConverters conv = new MySqlValueConverters(JdbcValueConverters.DecimalMode.PRECISE,
         TemporalPrecisionMode.ADAPTIVE_TIME_MICROSECONDS, JdbcValueConverters.BigIntUnsignedMode.LONG,
         CommonConnectorConfig.BinaryHandlingMode.BYTES, adjuster,

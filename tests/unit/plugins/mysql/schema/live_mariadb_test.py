@@ -64,7 +64,11 @@ INSERT INTO s1.types (ti, tu, su, mi, mu, iu, bi, bu, bo, b1, b10, f, fmd, d, dc
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
  (1, 1, 1, 1, 1, 1, 1, 9223372036854775808, 1, 1, 1, 3.4e38, -1234.567, 1e-300, 99999999.99, 0.0000000001, 0,
   '0000-00-00', '838:59:59.999', '-838:59:59', '0000-00-00 00:00:00', '2000-01-01 00:00:00.5', NULL, 'ab',
-  'a', repeat('z', 300), x'01020304', x'01', x'00', 'a', 'x,y,z', '"s"', NULL, NULL, NULL, NULL, NULL);
+  'a', repeat('z', 300), x'01020304', x'01', x'00', 'a', 'x,y,z', '"s"', NULL, NULL, NULL, NULL, NULL),
+ (2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, -0.0, 1e-5, -1e22, -0.01, 1.5, 1970, '0069-12-31', '00:00:00', '23:59:59',
+  '0070-01-01 00:00:00', '0001-01-01 00:00:00.000001', '2038-01-19 03:14:07.999', 'é', '\\', '''', x'00000000',
+  x'0000', x'', 'a', 'z', '[]', NULL, NULL, 'ffffffff-ffff-ffff-ffff-ffffffffffff', '255.255.255.255',
+  'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff');
 """
 
 TEXT = {"char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set"}
