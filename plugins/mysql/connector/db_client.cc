@@ -123,7 +123,7 @@ void DbClient::send_command(int command, const std::string& payload) {
 
 std::string_view DbClient::read_packet() {
   unsigned long n = mysql_net_read_packet(my_);
-  if (n == static_cast<unsigned long>(~0UL)) fail("reading the binlog stream");
+  if (n == packet_error || n == static_cast<unsigned long>(~0UL)) fail("reading the binlog stream");
   return {reinterpret_cast<const char*>(my_->net.read_pos), n};
 }
 

@@ -54,7 +54,11 @@ void check_prerequisites(DbClient& db, const Options& o) {
   }
 }
 
-MySqlSourceTask::~MySqlSourceTask() { stop(); }
+MySqlSourceTask::~MySqlSourceTask() {
+  stop();
+  // Joined here, not in stop(): the worker may call stop() from two threads at once.
+  if (thread_.joinable()) thread_.join();
+}
 
 void MySqlSourceTask::start(const Config& config) {
   std::vector<std::string> warnings;
@@ -210,7 +214,6 @@ void MySqlSourceTask::stop() {
     std::lock_guard lock(client_m_);
     if (binlog_) binlog_->interrupt();
   }
-  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
 }
 
 }  // namespace sluice::mysql::cdc
