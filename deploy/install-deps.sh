@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  librdkafka-dev rapidjson-dev libpcre2-dev libboost-dev catch2 libzstd-dev
+  librdkafka-dev rapidjson-dev libpcre2-dev libboost-dev catch2 libzstd-dev libmariadb-dev
   libpq-dev
   kcat python3 curl
 )

@@ -1,0 +1,453 @@
+#!/usr/bin/env python3
+"""The MySQL/MariaDB source connector end to end: a private MariaDB server
+(tests/support/mariadb.py), `sluice dev-kafka`, `sluice standalone` with the sluice-mysql plugin.
+
+1. envelope: snapshot (`r`) and streaming insert/update/delete/tombstone of the spec's
+   inventory.products table (spec/debezium.md §5.2) with the exact Debezium 2.7 JSON, key and
+   value, in both schemas.enable modes (one connector each, converters set per connector).
+2. types: one row per column type, snapshot and binlog values agree and match Debezium's mapping.
+3. restart: the worker stopped mid-stream, rows written while it is down, then resumed: every
+   row once. Then a multi-row event with a SIGKILL while streaming: the table contents
+   compared with the last event per key in Kafka.
+4. DDL mid-stream: ALTER TABLE ADD COLUMN, the next row carries the new column.
+5. failures: a purged binlog, binlog_format=STATEMENT, a clashing database.server.id: task
+   FAILED with a message that names the problem and its fix.
+
+usage: mysql_connector_test.py SLUICE_BINARY
+"""
+import base64
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "support"))
+from mariadb import MariaDB  # noqa: E402
+from sluice_process import DevKafka, Standalone, kcat_lines, quote, temp_dir, wait_for  # noqa: E402
+
+SLUICE = os.path.abspath(sys.argv[1])
+FAILURES = []
+PASSED = [0]
+
+TOPICS = ["dbserver1.inventory.products", "plain.inventory.products", "dbserver1", "plain",
+          "ty.inventory.types", "ty", "r1.shop.orders", "r1",
+          "k1.shop.bulk", "k1", "bad.shop.orders", "bad", "clash.shop.orders", "clash",
+          "p1.shop.orders", "p1", "d1.shop.evolve", "d1"]
+
+
+def check(cond, what):
+    if cond:
+        PASSED[0] += 1
+    else:
+        FAILURES.append(what)
+        print("FAIL:", what, file=sys.stderr)
+
+
+def connector_config(db, prefix, server_id, **extra):
+    cfg = {"connector.class": "io.debezium.connector.mysql.MySqlConnector", "tasks.max": "1",
+           "database.hostname": "127.0.0.1", "database.port": str(db.port), "database.user": "cdc",
+           "database.password": "cdc-pw", "database.server.id": str(server_id), "topic.prefix": prefix,
+           "schema.history.internal.kafka.topic": "history." + prefix,
+           "schema.history.internal.kafka.bootstrap.servers": "unused:9092"}
+    cfg.update(extra)
+    return cfg
+
+
+def task_state(rest, name):
+    code, _, st = rest.get(f"/connectors/{quote(name)}/status")
+    if code != 200 or not st.get("tasks"):
+        return None, ""
+    return st["tasks"][0]["state"], st["tasks"][0].get("trace", "")
+
+
+def records(bootstrap, topic):
+    """(key text, value text or None) per record, in order."""
+    out = []
+    for line in kcat_lines(bootstrap, topic, fmt="%k\t%S\t%s\\n"):
+        k, size, v = line.split("\t", 2)
+        out.append((k, None if size == "-1" else v))
+    return out
+
+
+def wait_records(bootstrap, topic, n, timeout=60):
+    got = []
+
+    def enough():
+        got[:] = records(bootstrap, topic)
+        return len(got) >= n
+    wait_for(enough, timeout, f"{n} records on {topic}")
+    return got
+
+
+# --- 1. the envelope --------------------------------------------------------------------------
+
+def products_schema_fields(prefix):
+    row = [
+        {"type": "int32", "optional": False, "field": "id"},
+        {"type": "string", "optional": False, "field": "name"},
+        {"type": "bytes", "optional": True, "name": "org.apache.kafka.connect.data.Decimal", "version": 1,
+         "parameters": {"scale": "2", "connect.decimal.precision": "10"}, "field": "price"},
+        {"type": "string", "optional": False, "name": "io.debezium.data.Enum", "version": 1,
+         "parameters": {"allowed": "new,done"}, "default": "new", "field": "status"},
+        {"type": "string", "optional": False, "name": "io.debezium.time.ZonedTimestamp", "version": 1,
+         "default": "1970-01-01T00:00:00Z", "field": "updated_at"},
+        {"type": "string", "optional": True, "name": "io.debezium.data.Json", "version": 1, "field": "meta"},
+    ]
+    value = f"{prefix}.inventory.products.Value"
+    source = [
+        {"type": "string", "optional": False, "field": "version"},
+        {"type": "string", "optional": False, "field": "connector"},
+        {"type": "string", "optional": False, "field": "name"},
+        {"type": "int64", "optional": False, "field": "ts_ms"},
+        {"type": "string", "optional": True, "name": "io.debezium.data.Enum", "version": 1,
+         "parameters": {"allowed": "true,last,false,incremental"}, "default": "false", "field": "snapshot"},
+        {"type": "string", "optional": False, "field": "db"},
+        {"type": "string", "optional": True, "field": "sequence"},
+        {"type": "int64", "optional": True, "field": "ts_us"},
+        {"type": "int64", "optional": True, "field": "ts_ns"},
+        {"type": "string", "optional": True, "field": "table"},
+        {"type": "int64", "optional": False, "field": "server_id"},
+        {"type": "string", "optional": True, "field": "gtid"},
+        {"type": "string", "optional": False, "field": "file"},
+        {"type": "int64", "optional": False, "field": "pos"},
+        {"type": "int32", "optional": False, "field": "row"},
+        {"type": "int64", "optional": True, "field": "thread"},
+        {"type": "string", "optional": True, "field": "query"},
+    ]
+    return {"type": "struct", "fields": [
+        {"type": "struct", "fields": row, "optional": True, "name": value, "field": "before"},
+        {"type": "struct", "fields": row, "optional": True, "name": value, "field": "after"},
+        {"type": "struct", "fields": source, "optional": False, "name": "io.debezium.connector.mysql.Source",
+         "field": "source"},
+        {"type": "struct", "fields": [
+            {"type": "string", "optional": False, "field": "id"},
+            {"type": "int64", "optional": False, "field": "total_order"},
+            {"type": "int64", "optional": False, "field": "data_collection_order"}],
+         "optional": True, "name": "event.block", "version": 1, "field": "transaction"},
+        {"type": "string", "optional": False, "field": "op"},
+        {"type": "int64", "optional": True, "field": "ts_ms"},
+        {"type": "int64", "optional": True, "field": "ts_us"},
+        {"type": "int64", "optional": True, "field": "ts_ns"},
+    ], "optional": False, "name": f"{prefix}.inventory.products.Envelope", "version": 2}
+
+
+def spec_key_bytes(prefix, i):
+    return ('{"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"}],'
+            '"optional":false,"name":"%s.inventory.products.Key"},"payload":{"id":%d}}' % (prefix, i))
+
+
+def expected_payload(prefix, op, before, after, got, snapshot, server_id):
+    """The envelope Debezium writes; time stamps, positions and row times come from `got`
+    after checking they are plausible."""
+    src = got["source"]
+    exp_src = {"version": "2.7.3.Final", "connector": "mysql", "name": prefix, "ts_ms": src["ts_ms"],
+               "snapshot": snapshot, "db": "inventory", "sequence": None, "ts_us": src["ts_ms"] * 1000,
+               "ts_ns": src["ts_ms"] * 1000000, "table": "products", "server_id": server_id, "gtid": None,
+               "file": src["file"], "pos": src["pos"], "row": 0, "thread": None, "query": None}
+    return {"before": before, "after": after, "source": exp_src, "transaction": None, "op": op,
+            "ts_ms": got["ts_ms"], "ts_us": got["ts_us"], "ts_ns": got["ts_ns"]}
+
+
+def test_envelope(db, kafka, work):
+    db.sql("CREATE DATABASE inventory; CREATE TABLE inventory.products ("
+           " id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL, price DECIMAL(10,2) NULL,"
+           " status ENUM('new','done') NOT NULL DEFAULT 'new',"
+           " updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, meta JSON NULL);"
+           "INSERT INTO inventory.products(name,price,meta,updated_at) "
+           "VALUES ('Widget',19.99,'{\"color\":\"red\"}','2024-06-10 06:13:20')")
+    w = Standalone(SLUICE, kafka.bootstrap, work)
+    try:
+        w.rest.request("PUT", "/connectors/plain/config", connector_config(db, "plain", 5401))
+        schema_conv = {"key.converter": "org.apache.kafka.connect.json.JsonConverter",
+                       "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+                       "key.converter.schemas.enable": "true", "value.converter.schemas.enable": "true"}
+        w.rest.request("PUT", "/connectors/schemas/config", connector_config(db, "dbserver1", 5402, **schema_conv))
+        wait_records(kafka.bootstrap, "plain.inventory.products", 1)
+        db.sql("INSERT INTO inventory.products(name,price,updated_at) VALUES ('Gadget',5.00,'2024-06-11 00:00:01');"
+               "UPDATE inventory.products SET price=1.50, status='done' WHERE id=1;"
+               "DELETE FROM inventory.products WHERE id=2;")
+        widget = {"id": 1, "name": "Widget", "price": "B88=", "status": "new",
+                  "updated_at": "2024-06-10T06:13:20Z", "meta": "{\"color\":\"red\"}"}
+        widget2 = dict(widget, price=base64.b64encode(bytes([0x00, 0x96])).decode(), status="done")
+        gadget = {"id": 2, "name": "Gadget", "price": base64.b64encode(bytes([0x01, 0xF4])).decode(),
+                  "status": "new", "updated_at": "2024-06-11T00:00:01Z", "meta": None}
+        steps = [("r", None, widget, "last", 0), ("c", None, gadget, "false", 101),
+                 ("u", widget, widget2, "false", 101), ("d", gadget, None, "false", 101)]
+        keys = [1, 2, 1, 2]
+        for prefix, with_schema in (("plain", False), ("dbserver1", True)):
+            got = wait_records(kafka.bootstrap, f"{prefix}.inventory.products", 5)
+            check(len(got) == 5, f"{prefix}: 5 records (r, c, u, d, tombstone), got {len(got)}")
+            for i, (op, before, after, snap, sid) in enumerate(steps):
+                k, v = got[i]
+                value = json.loads(v)
+                if with_schema:
+                    check(k == spec_key_bytes(prefix, keys[i]), f"{prefix} {op}: key bytes {k}")
+                    check(value["schema"] == products_schema_fields(prefix),
+                          f"{prefix} {op}: value schema differs: {json.dumps(value['schema'])[:600]}")
+                    payload = value["payload"]
+                else:
+                    check(k == '{"id":%d}' % keys[i], f"{prefix} {op}: key {k}")
+                    payload = value
+                exp = expected_payload(prefix, op, before, after, payload, snap, sid)
+                check(payload == exp, f"{prefix} {op}: payload\n  got  {json.dumps(payload)}\n  want {json.dumps(exp)}")
+                check(list(payload) == list(exp) and list(payload["source"]) == list(exp["source"]),
+                      f"{prefix} {op}: field order {list(payload)}")
+                check(abs(payload["ts_ms"] - time.time() * 1000) < 120000, f"{prefix} {op}: ts_ms is now")
+                check(payload["ts_us"] // 1000 == payload["ts_ms"], f"{prefix} {op}: ts_us matches ts_ms")
+                if op != "r":
+                    check(payload["source"]["ts_ms"] % 1000 == 0, f"{prefix} {op}: binlog ts_ms in whole seconds")
+                    check(payload["source"]["file"].startswith("binlog.") and payload["source"]["pos"] > 4,
+                          f"{prefix} {op}: binlog coordinates {payload['source']}")
+            check(got[4][1] is None and got[4][0] == got[3][0], f"{prefix}: tombstone after the delete")
+        # The same rows, in raw bytes: compact JSON exactly as JsonConverter writes it.
+        raw = records(kafka.bootstrap, "plain.inventory.products")[1][1]
+        check(raw.startswith('{"before":null,"after":{"id":2,"name":"Gadget","price":"AfQ=","status":"new",'
+                             '"updated_at":"2024-06-11T00:00:01Z","meta":null},"source":{"version":"2.7.3.Final",'
+                             '"connector":"mysql","name":"plain","ts_ms":'), f"plain c raw bytes: {raw[:300]}")
+    finally:
+        w.stop()
+
+
+# --- 2. column types --------------------------------------------------------------------------
+
+TYPES_DDL = """CREATE TABLE inventory.types (
+  id INT PRIMARY KEY, ti TINYINT, tiu TINYINT UNSIGNED, si SMALLINT, siu SMALLINT UNSIGNED, mi MEDIUMINT,
+  i INT, iu INT UNSIGNED, bi BIGINT, biu BIGINT UNSIGNED, f FLOAT, d DOUBLE, dec_ DECIMAL(20,6),
+  c CHAR(5), vc VARCHAR(20), t TEXT, b BINARY(4), vb VARBINARY(10), bl BLOB, e ENUM('x','y,z','q''s'),
+  s SET('a','b','c'), y YEAR, dt DATE, tm TIME(3), dtm DATETIME, dtm6 DATETIME(6), ts TIMESTAMP(3) NULL,
+  bit1 BIT(1), bit10 BIT(10), j JSON)"""
+TYPES_ROW = ("(%d, -5, 250, -300, 65000, -8000000, -2000000000, 4000000000, -9000000000000000000, "
+             "18446744073709551615, 1.5, 2.25, -12345678901234.000001, 'ab', 'hello', 'long text', 'xy', 'bin', "
+             "x'00ff', 'y,z', 'a,c', 2024, '2024-02-29', '-12:34:56.789', '2024-06-10 06:13:20', "
+             "'2024-06-10 06:13:20.123456', '2024-06-10 06:13:20.500', b'1', b'1000000001', '{\"k\": [1, 2]}')")
+
+
+def expected_types(i):
+    return {"id": i, "ti": -5, "tiu": 250, "si": -300, "siu": 65000, "mi": -8000000, "i": -2000000000,
+            "iu": 4000000000, "bi": -9000000000000000000, "biu": -1, "f": 1.5, "d": 2.25,
+            "dec_": base64.b64encode((-12345678901234000001).to_bytes(9, "big", signed=True)).decode(),
+            "c": "ab", "vc": "hello", "t": "long text", "b": base64.b64encode(b"xy\0\0").decode(),
+            "vb": base64.b64encode(b"bin").decode(), "bl": base64.b64encode(b"\x00\xff").decode(),
+            "e": "y,z", "s": "a,c", "y": 2024, "dt": 19782, "tm": -(12 * 3600 + 34 * 60 + 56) * 1000000 - 789000,
+            "dtm": 1717999999999 + 1 - 1000 + 1000, "dtm6": 1718000000123456,
+            "bit1": True, "bit10": base64.b64encode(bytes([0x01, 0x02])).decode()}
+
+
+def test_types(db, kafka, work):
+    db.sql(TYPES_DDL + ";INSERT INTO inventory.types VALUES " + TYPES_ROW % 1)
+    w = Standalone(SLUICE, kafka.bootstrap, work)
+    try:
+        cfg = connector_config(db, "ty", 5403, **{"table.include.list": "inventory\\.types"})
+        w.rest.request("PUT", "/connectors/types/config", cfg)
+        wait_records(kafka.bootstrap, "ty.inventory.types", 1)
+        db.sql("INSERT INTO inventory.types VALUES " + TYPES_ROW % 2)
+        got = wait_records(kafka.bootstrap, "ty.inventory.types", 2)
+        snap, stream = json.loads(got[0][1])["after"], json.loads(got[1][1])["after"]
+        for row, where, ts in ((snap, "snapshot", "2024-06-10T06:13:20.5Z"), (stream, "binlog", "2024-06-10T06:13:20.500Z")):
+            exp = expected_types(row["id"])
+            exp["dtm"] = 1718000000000
+            for k, v in exp.items():
+                check(row.get(k) == v, f"types ({where}) {k}: got {row.get(k)!r}, want {v!r}")
+            check(row.get("ts") == ts, f"types ({where}) ts: got {row.get('ts')!r}, want {ts!r}")
+        check(snap["j"] == '{"k": [1, 2]}' and stream["j"] == '{"k": [1, 2]}', f"MariaDB JSON text {snap['j']} {stream['j']}")
+    finally:
+        w.stop()
+
+
+# --- 3. restart and crash ---------------------------------------------------------------------
+
+def test_restart(db, kafka, work):
+    db.sql("CREATE DATABASE shop; CREATE TABLE shop.orders (id INT PRIMARY KEY, qty INT NOT NULL);"
+           "INSERT INTO shop.orders VALUES (1,1),(2,2)")
+    cfg = connector_config(db, "r1", 5404, **{"table.include.list": "shop\\.orders"})
+    w = Standalone(SLUICE, kafka.bootstrap, work)
+    w.rest.request("PUT", "/connectors/r1/config", cfg)
+    wait_records(kafka.bootstrap, "r1.shop.orders", 2)
+    db.sql("INSERT INTO shop.orders VALUES (3,3),(4,4)")
+    wait_records(kafka.bootstrap, "r1.shop.orders", 4)
+    w.stop()
+    db.sql("INSERT INTO shop.orders VALUES (5,5); UPDATE shop.orders SET qty=qty+10 WHERE id<=2; "
+           "FLUSH BINARY LOGS; INSERT INTO shop.orders VALUES (6,6)")
+    w = Standalone(SLUICE, kafka.bootstrap, work, connector_files=())
+    try:
+        got = wait_records(kafka.bootstrap, "r1.shop.orders", 8)
+        time.sleep(1)
+        got = records(kafka.bootstrap, "r1.shop.orders")
+        ops = [(json.loads(v)["op"], json.loads(k)["id"]) for k, v in got]
+        check(ops == [("r", 1), ("r", 2), ("c", 3), ("c", 4), ("c", 5), ("u", 1), ("u", 2), ("c", 6)],
+              f"restart: every change once, in order: {ops}")
+    finally:
+        w.stop()
+
+
+def test_crash(db, kafka, work):
+    db.sql("CREATE TABLE shop.bulk (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL, n INT NOT NULL)")
+    cfg = connector_config(db, "k1", 5405, **{"table.include.list": "shop\\.bulk", "max.batch.size": "50",
+                                              "max.queue.size": "100"})
+    w = Standalone(SLUICE, kafka.bootstrap, work)
+    w.rest.request("PUT", "/connectors/k1/config", cfg)
+    wait_for(lambda: task_state(w.rest, "k1")[0] == "RUNNING", 30, "k1 running")
+    stop = threading.Event()
+
+    def writer():
+        n = 0
+        while not stop.is_set() and n < 40:
+            # Multi-row events: 50 rows per statement, then updates and deletes of some of the
+            # recent ones (dev-kafka keeps only the newest ~5 MiB per partition: stay well below).
+            db.sql("INSERT INTO shop.bulk SELECT seq, CONCAT('row-', seq), 0 FROM seq_%d_to_%d;"
+                   "UPDATE shop.bulk SET n=n+1 WHERE id %% 7 = 0 AND id > %d;"
+                   "DELETE FROM shop.bulk WHERE id %% 11 = 0 AND id > %d"
+                   % (n * 50 + 1, n * 50 + 50, n * 50 - 100, n * 50 - 100), database="shop")
+            n += 1
+            time.sleep(0.1)
+    t = threading.Thread(target=writer)
+    t.start()
+    wait_for(lambda: len(records(kafka.bootstrap, "k1.shop.bulk")) > 300, 60, "some bulk records")
+    check(t.is_alive(), "crash: the writer is still running when the worker is killed")
+    w.proc.send_signal(signal.SIGKILL)
+    w.proc.wait()
+    t.join()
+    w = Standalone(SLUICE, kafka.bootstrap, work)
+    try:
+        table = {int(r[0]): (r[1], int(r[2])) for r in db.query("SELECT id, v, n FROM shop.bulk")}
+        state = {}
+
+        def converged():
+            state.clear()
+            for k, v in records(kafka.bootstrap, "k1.shop.bulk"):
+                key = json.loads(k)["id"]
+                if v is None:
+                    state.pop(key, None)
+                    continue
+                after = json.loads(v)["after"]
+                if after is None:
+                    state.pop(key, None)
+                else:
+                    state[key] = (after["v"], after["n"])
+            return state == table
+        try:
+            wait_for(converged, 90, "Kafka's last event per key equal to the table")
+        except AssertionError:
+            pass
+        missing = [k for k in table if k not in state]
+        check(state == table, f"crash: {len(table)} rows in the table, {len(state)} in Kafka; missing {missing[:10]}")
+    finally:
+        w.stop()
+
+
+# --- 4. DDL mid-stream ------------------------------------------------------------------------
+
+def test_ddl(db, kafka, work):
+    db.sql("CREATE TABLE shop.evolve (id INT PRIMARY KEY, a INT); INSERT INTO shop.evolve VALUES (1, 10)")
+    w = Standalone(SLUICE, kafka.bootstrap, work)
+    try:
+        w.rest.request("PUT", "/connectors/d1/config",
+                       connector_config(db, "d1", 5406, **{"table.include.list": "shop\\.evolve"}))
+        wait_records(kafka.bootstrap, "d1.shop.evolve", 1)
+        db.sql("INSERT INTO shop.evolve VALUES (2, 20); ALTER TABLE shop.evolve ADD COLUMN b VARCHAR(10) DEFAULT 'x';"
+               "INSERT INTO shop.evolve VALUES (3, 30, 'y'); UPDATE shop.evolve SET a=11 WHERE id=1")
+        got = wait_records(kafka.bootstrap, "d1.shop.evolve", 4)
+        afters = [json.loads(v)["after"] for _, v in got]
+        check(afters == [{"id": 1, "a": 10}, {"id": 2, "a": 20}, {"id": 3, "a": 30, "b": "y"},
+                         {"id": 1, "a": 11, "b": "x"}], f"DDL: rows before and after ADD COLUMN: {afters}")
+    finally:
+        w.stop()
+
+
+# --- 5. failures ------------------------------------------------------------------------------
+
+def wait_failed(rest, name, timeout=60):
+    out = []
+
+    def failed():
+        st, trace = task_state(rest, name)
+        out[:] = [st, trace]
+        return st == "FAILED"
+    wait_for(failed, timeout, f"{name} FAILED")
+    return out[1]
+
+
+def test_failures(db, kafka, work):
+    w = Standalone(SLUICE, kafka.bootstrap, work)
+    try:
+        # A purged binlog: offsets point at a file that is gone.
+        cfg = connector_config(db, "p1", 5407, **{"table.include.list": "shop\\.orders"})
+        w.rest.request("PUT", "/connectors/p1/config", cfg)
+        wait_records(kafka.bootstrap, "p1.shop.orders", 6)
+        db.sql("INSERT INTO shop.orders VALUES (7,7)")
+        wait_records(kafka.bootstrap, "p1.shop.orders", 7)
+        time.sleep(1.5)  # offset.flush.interval.ms=500
+        w.stop()
+        db.sql("FLUSH BINARY LOGS; FLUSH BINARY LOGS")
+        last = os.path.basename(db.binlog_files()[-1])
+        db.sql(f"PURGE BINARY LOGS TO '{last}'")
+        w = Standalone(SLUICE, kafka.bootstrap, work)
+        trace = wait_failed(w.rest, "p1")
+        check("purged" in trace and "snapshot.mode=when_needed" in trace, f"purged binlog message: {trace[:400]}")
+        # The documented way out: when_needed takes a new snapshot.
+        w.rest.request("PUT", "/connectors/p1/config", dict(cfg, **{"snapshot.mode": "when_needed"}))
+        wait_for(lambda: task_state(w.rest, "p1")[0] == "RUNNING", 30, "p1 running again")
+        check(task_state(w.rest, "p1")[0] == "RUNNING", "when_needed recovers from a purged binlog")
+
+        # binlog_format=STATEMENT
+        db.sql("SET GLOBAL binlog_format=STATEMENT")
+        try:
+            w.rest.request("PUT", "/connectors/bad/config", connector_config(db, "bad", 5408))
+            trace = wait_failed(w.rest, "bad")
+            check("binlog_format" in trace and "SET GLOBAL binlog_format=ROW" in trace,
+                  f"binlog_format message: {trace[:400]}")
+        finally:
+            db.sql("SET GLOBAL binlog_format=ROW")
+        w.rest.request("DELETE", "/connectors/bad")
+
+        # Two connectors with the same database.server.id: the server drops the first dump.
+        w.rest.request("PUT", "/connectors/clash/config",
+                       connector_config(db, "clash", 5407, **{"table.include.list": "shop\\.orders"}))
+        traces = []
+
+        def one_failed():
+            traces[:] = [task_state(w.rest, n) for n in ("p1", "clash")]
+            return any(s == "FAILED" for s, _ in traces)
+        wait_for(one_failed, 60, "a server id clash")
+        msg = " ".join(t for _, t in traces)
+        check("database.server.id" in msg, f"server id clash message: {msg[:400]}")
+    finally:
+        w.stop()
+
+
+def main():
+    work = temp_dir()
+    db = MariaDB().start()
+    kafka = None
+    try:
+        db.sql("CREATE USER 'cdc'@'127.0.0.1' IDENTIFIED BY 'cdc-pw';"
+               "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'cdc'@'127.0.0.1'")
+        kafka = DevKafka(SLUICE, [t + ":1" for t in TOPICS])
+        for test in (test_envelope, test_types, test_restart, test_crash, test_ddl, test_failures):
+            started = time.monotonic()
+            try:
+                work = temp_dir()  # each test its own worker folder (connectors, offsets)
+                test(db, kafka, work)
+            except AssertionError as e:
+                check(False, f"{test.__name__}: {e}")
+            print(f"{test.__name__}: {time.monotonic() - started:.1f} s", flush=True)
+    finally:
+        if kafka:
+            kafka.stop()
+        db.stop()
+    print(f"{PASSED[0]} checks passed, {len(FAILURES)} failed")
+    if FAILURES:
+        try:
+            with open(os.path.join(work, "worker.log"), errors="replace") as f:
+                print(f.read()[-5000:], file=sys.stderr)
+        except OSError:
+            pass
+    return 1 if FAILURES else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
