@@ -81,7 +81,7 @@ void Engine::snapshot(const std::string& exported, Lsn snapshot_lsn) {
   auto last_log = started;
   int64_t total_rows = 0;
   size_t tables_done = 0;
-  bool first_overall = true;
+  bool first_table = true;  // "first" only for the first row of the first table, as Debezium
   std::string fetch = "FETCH FORWARD " + std::to_string(cfg_.snapshot_fetch_size) + " FROM sluice_snapshot";
   for (auto& ref : tables) {
     if (stopping_.load()) return;
@@ -110,8 +110,9 @@ void Engine::snapshot(const std::string& exported, Lsn snapshot_lsn) {
         }
         if (held) emit(*held, false);
         held = Held{t.get(), t->row_from_text(cells),
-                    first_overall ? "first" : first_in_table ? "first_in_data_collection" : "true"};
-        first_overall = false;
+                    first_table && first_in_table ? "first"
+                    : first_in_table              ? "first_in_data_collection"
+                                                  : "true"};
         first_in_table = false;
         ++rows;
       }
@@ -131,6 +132,7 @@ void Engine::snapshot(const std::string& exported, Lsn snapshot_lsn) {
     if (held && held->table == t.get() && !first_in_table && held->marker == "true")
       held->marker = "last_in_data_collection";
     ++tables_done;
+    first_table = false;
     built.push_back(std::move(t));
     // The held row may belong to this table: keep the table alive until it is emitted.
   }

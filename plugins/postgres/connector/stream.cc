@@ -264,16 +264,20 @@ void Engine::handle_message(Lsn lsn, std::string_view payload, std::vector<api::
     tx_ = TxState{};
     tx_.xid = b->xid;
     tx_.commit_time_us = b->commit_time_us;
-    if (resume_.lsn_commit && b->final_lsn <= *resume_.lsn_commit) tx_.skip = true;
+    // final_lsn is where the commit record starts; lsn_commit where a processed one ended.
+    if (resume_.lsn_commit && b->final_lsn < *resume_.lsn_commit) tx_.skip = true;
     if (resume_.tx_id && static_cast<uint32_t>(*resume_.tx_id) == b->xid && resume_.lsn &&
         resume_.message_type != std::optional<std::string>("COMMIT"))
       tx_.skip_until = resume_.lsn;
     return;
   }
   if (auto* cm = std::get_if<CommitMsg>(&m)) {
+    // As Debezium: lsn_commit is the stream position of the COMMIT message, which the server
+    // sets to the end of the commit record (end_lsn). It is also what gets confirmed.
+    (void)cm;
     if (!tx_.skip) {
-      position_ = position_for(cm->commit_lsn, "COMMIT");
-      position_.lsn_commit = cm->commit_lsn;
+      position_ = position_for(lsn, "COMMIT");
+      position_.lsn_commit = lsn;
       have_position_ = true;
     }
     tx_ = TxState{};
