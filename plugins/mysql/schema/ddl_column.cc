@@ -394,8 +394,14 @@ bool parse_default(Cursor& c, Column& col) {
         return true;
       }
       if (v.text.size() > 1 && v.text[0] == '_' && c.peek(1).kind == Tok::kString) {
-        c.next();  // _utf8mb4'x': the introducer
-        return parse_default(c, col);
+        // _utf8mb4'x': Debezium records the literal with its introducer (its value converter
+        // strips it later).
+        c.next();
+        const Token& str = c.next();
+        col.has_default_value = true;
+        col.default_value_expression = v.text + std::string(str.raw);
+        if (c.accept("COLLATE")) c.next();
+        return true;
       }
       // A function call or other expression (MariaDB prints them unparenthesized).
       c.next();

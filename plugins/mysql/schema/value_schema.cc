@@ -105,6 +105,10 @@ std::optional<api::Value> default_for(const ColumnMapping& base) {
   const Column& c = base.column;
   if (!c.has_default_value || !c.default_value_expression) return std::nullopt;
   std::string text = *c.default_value_expression;
+  if (text.size() > 3 && text[0] == '_' && text.back() == '\'') {  // _utf8mb4'x' -> x
+    size_t q = text.find('\'');
+    if (q != std::string::npos && q + 1 < text.size()) text = text.substr(q + 1, text.size() - q - 2);
+  }
   Target t = target_of(c, base.options);
   bool temporal = t == Target::kDate || t == Target::kConnectDate || t == Target::kTimestampMs ||
                   t == Target::kMicroTimestamp || t == Target::kConnectTimestamp || t == Target::kZonedTimestamp;

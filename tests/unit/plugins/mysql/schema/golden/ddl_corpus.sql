@@ -216,4 +216,31 @@ ALTER TABLE `t8` DROP FOREIGN KEY `fk1`, DROP INDEX `u`, ADD CONSTRAINT `c2` CHE
 ----
 ALTER TABLE m11 ADD COLUMN IF NOT EXISTS extra TINYTEXT CHARACTER SET latin1, DROP COLUMN IF EXISTS nothing
 ----
+@db shop
+CREATE TABLE `kw` (
+  `key` int NOT NULL,
+  `order` varchar(5) DEFAULT 'a\'b',
+  status varchar(5) DEFAULT _utf8mb4'x',
+  `h` varbinary(4) DEFAULT 0x41,
+  n numeric(5,2) unsigned DEFAULT '1.50',
+  bs bigint(20) signed DEFAULT NULL,
+  tz timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  c0 char(0) DEFAULT NULL,
+  e enum('a','b') NOT NULL,
+  KEY (`key`),
+  INDEX idx (`order`) USING BTREE,
+  FULLTEXT KEY ft (`order`),
+  UNIQUE KEY uk (`key`)
+) ENGINE=MyISAM
+----
+ALTER TABLE kw ADD COLUMN c1 INT FIRST, ADD COLUMN c2 INT AFTER c1, MODIFY COLUMN e ENUM('a','b','c') NOT NULL DEFAULT 'c'
+----
+ALTER TABLE kw ALTER COLUMN `order` DROP DEFAULT, ALTER COLUMN n SET DEFAULT 2.25
+----
+CREATE TABLE kw2 (LIKE kw)
+----
+TRUNCATE TABLE shop.kw2
+----
+DROP INDEX `PRIMARY` ON t8
+----
 DROP DATABASE other

@@ -41,6 +41,8 @@ CREATE TABLE `m` (
   `dtz` datetime DEFAULT '0000-00-00 00:00:00',
   `dtzn` datetime(6) NOT NULL DEFAULT '0000-00-00 00:00:00.000000',
   `c` char(3) NOT NULL DEFAULT 'ab',
+  `vi` varchar(5) DEFAULT _utf8mb4'x',
+  `ve` varchar(5) DEFAULT 'a\\b',
   `v` varchar(20) DEFAULT 'it''s',
   `tx` text DEFAULT NULL,
   `bn` binary(4) DEFAULT NULL,
