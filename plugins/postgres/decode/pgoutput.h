@@ -68,14 +68,16 @@ struct RelationColumn {
 
 struct RelationMsg {  // 'R'
   uint32_t oid = 0;
-  std::string nspname, relname;
+  std::string nspname, relname;  // pgoutput's "" for pg_catalog is returned as "pg_catalog"
   char replica_identity = 'd';  // d default, n nothing, f full, i index
   std::vector<RelationColumn> columns;
 };
 
+// Sent before the first change that uses a non-built-in type. For a domain, oid is the
+// domain's and the names are its base type's (seen on PostgreSQL 15).
 struct TypeMsg {  // 'Y'
   uint32_t oid = 0;
-  std::string nspname, typname;
+  std::string nspname, typname;  // "" for pg_catalog is returned as "pg_catalog"
 };
 
 struct InsertMsg {  // 'I'

@@ -117,7 +117,9 @@ struct ColumnMapping {
   // Debezium turns into a warning and a null field).
   Result<api::Value> from_text(std::string_view text) const;
   // The value of a NOT NULL column that has none (spec §4.0): the schema default if there is
-  // one, else the type's zero (0, "", false, empty bytes, epoch, ...). Null for optional columns.
+  // one, else the type's zero (0, "", false, empty bytes, epoch, ...). Null for nullable
+  // columns (by the column's nullability: Geometry schemas are optional even for NOT NULL
+  // columns, as in Debezium).
   api::Value fallback() const;
   // The value for an unchanged TOASTed column (pgoutput 'u'), spec §4.2. A placeholder
   // starting with "hex:" stands for the bytes it hex-encodes.
@@ -127,7 +129,9 @@ struct ColumnMapping {
 };
 
 // Maps one column. An unmapped type gives Error::Kind::UnsupportedType unless
-// include_unknown_datatypes is set (then the raw text as bytes/string per binary mode).
+// include_unknown_datatypes is set (then the text as bytes/string per binary mode; arrays of
+// unmapped types stay unsupported, as in Debezium). Checked against Debezium 2.7.4 itself:
+// tests/unit/plugins/postgres/fixtures/debezium_golden.tsv.
 Result<ColumnMapping> map_column(const ColumnInfo& column, const TypeCatalog& catalog,
                                  const MappingOptions& options);
 
