@@ -970,7 +970,8 @@ Result<DdlResult> apply_ddl(std::string_view sql, std::string_view default_db, S
       return Error{"cannot parse DDL at offset " + std::to_string(c.peek().pos) + ": unexpected '" +
                    std::string(c.peek().raw.substr(0, 40)) + "'; statement: \"" + shorten(sql) + "\""};
     }
-    if (!one.changes.empty()) any_relevant = true;
+    for (const auto& ch : one.changes)
+      if (ch.kind != Kind::None) any_relevant = true;
     for (auto& ch : one.changes) result.changes.push_back(std::move(ch));
   }
   result.ignored = !any_relevant;

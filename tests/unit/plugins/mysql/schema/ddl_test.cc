@@ -218,3 +218,18 @@ TEST_CASE("SET character_set_server sets the default of new databases", "[mysql]
   CHECK(table(s, "d", "t").default_charset == "latin1");
   CHECK(table(s, "d", "t").columns[0].charset_name == "latin1");
 }
+
+TEST_CASE("IF NOT EXISTS on an existing table changes nothing", "[mysql][schema][ddl]") {
+  Schemas s = with_db();
+  REQUIRE(apply_ddl("CREATE TABLE t (a INT)", "shop", s).ok());
+  auto r = apply_ddl("CREATE TABLE IF NOT EXISTS t (b BIGINT, c INT)", "shop", s);
+  REQUIRE(r.ok());
+  CHECK(r->ignored);
+  REQUIRE(r->changes.size() == 1);
+  CHECK(r->changes[0].kind == DdlChange::Kind::None);
+  CHECK(table(s, "shop", "t").columns.size() == 1);
+  // Without IF NOT EXISTS (SHOW CREATE TABLE read again), the table is replaced.
+  r = apply_ddl("CREATE TABLE t (b BIGINT, c INT)", "shop", s);
+  REQUIRE(r.ok());
+  CHECK(table(s, "shop", "t").columns.size() == 2);
+}
