@@ -56,26 +56,25 @@ void log_line(const std::string& level, const std::string& message) {
   std::fprintf(stderr, "%s %s [mysql-connector] %s\n", ts, level.c_str(), message.c_str());
 }
 
-TableSchemasPtr SchemaCache::get(DbClient& db, const std::string& database, const std::string& table) {
-  std::string key = database + "." + table;
-  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-  TableSchemasPtr s;
-  if (filters_.table(database, table)) {
-    if (auto info = load_table(db, database, table)) {
-      std::vector<std::string> warnings;
-      s = builder_.schemas(info, warnings);
-      for (auto& w : warnings) log_line("WARN", w);
-    }
-  }
-  cache_[key] = s;
+TableSchemasPtr SchemaCache::of(std::shared_ptr<const sluice::mysql::Table> table) {
+  if (!table) return nullptr;
+  if (auto it = cache_.find(table.get()); it != cache_.end()) return it->second;
+  std::vector<std::string> warnings;
+  auto s = builder_.schemas(table, warnings);
+  for (auto& w : warnings) log_line("WARN", w);
+  cache_[table.get()] = s;
   return s;
 }
 
-void SchemaCache::put(TableInfoPtr info) {
-  std::vector<std::string> warnings;
-  std::string key = info->db + "." + info->table;
-  cache_[key] = builder_.schemas(std::move(info), warnings);
-  for (auto& w : warnings) log_line("WARN", w);
+TableSchemasPtr SchemaCache::get(DbClient& db, const std::string& database, const std::string& table,
+                                 const sluice::api::OffsetMap& position, int64_t ts_ms) {
+  if (!filters_.table(database, table)) return nullptr;
+  auto t = tracker_.find(database, table);
+  if (!t) {
+    log_line("INFO", "table " + database + "." + table + " is not in the schema history: reading SHOW CREATE TABLE");
+    t = tracker_.load_from_server(db, database, table, position, ts_ms);
+  }
+  return of(t);
 }
 
 }  // namespace sluice::mysql::cdc

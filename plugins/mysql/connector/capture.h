@@ -12,6 +12,7 @@
 #include "plugins/mysql/connector/db_client.h"
 #include "plugins/mysql/connector/options.h"
 #include "plugins/mysql/connector/records.h"
+#include "plugins/mysql/connector/schema_tracker.h"
 
 namespace sluice::mysql::cdc {
 
@@ -31,23 +32,22 @@ class Filters {
 
 void log_line(const std::string& level, const std::string& message);
 
+// Connect schemas per table version of the tracked catalog.
 class SchemaCache {
  public:
-  SchemaCache(const Options& o, const Filters& f, const RecordBuilder& b) : o_(o), filters_(f), builder_(b) {}
-  // The table's schemas, loaded from information_schema on first use; nullptr when the table
-  // is not captured or does not exist.
-  TableSchemasPtr get(DbClient& db, const std::string& database, const std::string& table);
-  void put(TableInfoPtr info);
-  void invalidate() { cache_.clear(); }
-  void invalidate(const std::string& database, const std::string& table) {
-    cache_.erase(database + "." + table);
-  }
+  SchemaCache(const Filters& f, const RecordBuilder& b, SchemaTracker& t) : filters_(f), builder_(b), tracker_(t) {}
+  // The table's schemas as the catalog knows it; a captured table the catalog lacks is read
+  // from the server (SHOW CREATE TABLE). nullptr when not captured or not there.
+  TableSchemasPtr get(DbClient& db, const std::string& database, const std::string& table,
+                      const sluice::api::OffsetMap& position, int64_t ts_ms);
+  TableSchemasPtr of(std::shared_ptr<const sluice::mysql::Table> table);
+  void clear() { cache_.clear(); }
 
  private:
-  const Options& o_;
   const Filters& filters_;
   const RecordBuilder& builder_;
-  std::map<std::string, TableSchemasPtr> cache_;  // null entries: not captured
+  SchemaTracker& tracker_;
+  std::map<const sluice::mysql::Table*, TableSchemasPtr> cache_;
 };
 
 }  // namespace sluice::mysql::cdc

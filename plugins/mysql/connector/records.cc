@@ -3,7 +3,7 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "plugins/mysql/connector/column_mapping.h"
+#include "plugins/mysql/schema/table_check.h"
 
 namespace sluice::mysql::cdc {
 
@@ -100,41 +100,67 @@ std::optional<BinlogPosition> from_offset(const OffsetMap& offset) {
   return p;
 }
 
+namespace {
+sluice::mysql::MappingOptions mapping_of(const Options& o) {
+  sluice::mysql::MappingOptions m;
+  m.decimal = o.decimal_mode == DecimalMode::kDouble   ? sluice::mysql::DecimalHandling::kDouble
+              : o.decimal_mode == DecimalMode::kString ? sluice::mysql::DecimalHandling::kString
+                                                       : sluice::mysql::DecimalHandling::kPrecise;
+  m.time = o.time_connect ? sluice::mysql::TimePrecision::kConnect
+                          : sluice::mysql::TimePrecision::kAdaptiveTimeMicroseconds;
+  m.bigint_unsigned = o.bigint_precise ? sluice::mysql::BigintUnsignedHandling::kPrecise
+                                       : sluice::mysql::BigintUnsignedHandling::kLong;
+  m.binary = o.binary_mode == BinaryMode::kBase64          ? sluice::mysql::BinaryHandling::kBase64
+             : o.binary_mode == BinaryMode::kBase64UrlSafe ? sluice::mysql::BinaryHandling::kBase64UrlSafe
+             : o.binary_mode == BinaryMode::kHex           ? sluice::mysql::BinaryHandling::kHex
+                                                           : sluice::mysql::BinaryHandling::kBytes;
+  return m;
+}
+}  // namespace
+
 RecordBuilder::RecordBuilder(const Options& o)
-    : o_(o), source_(make_source_schema(o)), transaction_(make_transaction_schema()),
+    : o_(o), mapping_(mapping_of(o)), source_(make_source_schema(o)), transaction_(make_transaction_schema()),
       partition_(std::make_shared<const OffsetMap>(OffsetMap{{"server", Value::string(o.topic_prefix)}})) {}
 
 std::string RecordBuilder::topic_for(const std::string& db, const std::string& table) const {
   return sanitize_topic(o_.topic_prefix + "." + db + "." + table);
 }
 
-TableSchemasPtr RecordBuilder::schemas(TableInfoPtr info, std::vector<std::string>& warnings) const {
+TableSchemasPtr RecordBuilder::schemas(std::shared_ptr<const sluice::mysql::Table> table,
+                                       std::vector<std::string>& warnings) const {
   auto t = std::make_shared<TableSchemas>();
-  t->topic = topic_for(info->db, info->table);
+  t->topic = topic_for(table->id.catalog, table->id.table);
+  t->binlog_schema = sluice::mysql::to_binlog_schema(*table);
   SchemaBuilder row = SchemaBuilder::structure();
   row.optional().name(t->topic + ".Value");
-  for (size_t i = 0; i < info->columns.size(); ++i) {
-    const ColumnInfo& c = info->columns[i];
-    if (!is_mapped(c)) {
-      warnings.push_back("column " + info->db + "." + info->table + "." + c.name + " of type " +
-                         c.column_type + " has no mapping and is left out");
+  for (size_t i = 0; i < table->columns.size(); ++i) {
+    const auto& c = table->columns[i];
+    auto m = sluice::mysql::map_column(c, mapping_);
+    if (!m.ok()) {
+      warnings.push_back("column " + table->id.dotted() + "." + c.name + ": " + m.error());
+      sluice::mysql::ColumnMapping none;
+      none.column = c;
+      t->mappings.push_back(std::move(none));
       continue;
     }
-    SchemaPtr s = column_schema(c, o_);
-    t->value_columns.push_back(i);
-    t->column_schemas.push_back(s);
-    row.field(c.name, s);
+    if (!m->schema) {
+      warnings.push_back("column " + table->id.dotted() + "." + c.name + " of type " + c.type_name +
+                         " has no converter and is left out, as Debezium does");
+    } else {
+      t->value_columns.push_back(i);
+      row.field(c.name, m->schema);
+    }
+    t->mappings.push_back(std::move(*m));
   }
   t->value = row.build();
-  if (!info->key.empty()) {
+  if (!table->primary_key_columns.empty()) {
     SchemaBuilder key = SchemaBuilder::structure();
     key.name(t->topic + ".Key");
-    for (size_t i : info->key) {
-      if (!is_mapped(info->columns[i])) continue;
-      SchemaPtr s = column_schema(info->columns[i], o_);
-      t->key_columns.push_back(i);
-      t->key_schemas.push_back(s);
-      key.field(info->columns[i].name, s);
+    for (const auto& name : table->primary_key_columns) {
+      int i = table->column_index(name);
+      if (i < 0 || !t->mappings[static_cast<size_t>(i)].schema) continue;
+      t->key_columns.push_back(static_cast<size_t>(i));
+      key.field(table->columns[static_cast<size_t>(i)].name, t->mappings[static_cast<size_t>(i)].schema);
     }
     if (!t->key_columns.empty()) t->key = key.build();
   }
@@ -150,7 +176,7 @@ TableSchemasPtr RecordBuilder::schemas(TableInfoPtr info, std::vector<std::strin
                     .field("ts_us", opt(Type::Int64))
                     .field("ts_ns", opt(Type::Int64))
                     .build();
-  t->info = std::move(info);
+  t->table = std::move(table);
   return t;
 }
 

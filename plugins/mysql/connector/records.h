@@ -9,8 +9,10 @@
 #include <vector>
 
 #include "plugins/api/record.h"
+#include "plugins/mysql/binlog/table_map.h"
 #include "plugins/mysql/connector/options.h"
-#include "plugins/mysql/connector/table_info.h"
+#include "plugins/mysql/schema/schema_model.h"
+#include "plugins/mysql/schema/value_mapping.h"
 
 namespace sluice::mysql::cdc {
 
@@ -34,13 +36,14 @@ sluice::api::OffsetMap to_offset(const BinlogPosition& p);
 // nullopt for an offset without "file" (not one of ours); throws on a malformed one.
 std::optional<BinlogPosition> from_offset(const sluice::api::OffsetMap& offset);
 
+// Everything derived from one table version, made once and shared by its records.
 struct TableSchemas {
-  TableInfoPtr info;
+  std::shared_ptr<const sluice::mysql::Table> table;
+  sluice::mysql::TableSchema binlog_schema;           // for the row decoder
+  std::vector<sluice::mysql::ColumnMapping> mappings;  // per table column
   std::string topic;
-  std::vector<size_t> value_columns;  // captured columns, in table order
-  std::vector<sluice::api::SchemaPtr> column_schemas;  // per value column
-  std::vector<size_t> key_columns;    // indexes into info->columns
-  std::vector<sluice::api::SchemaPtr> key_schemas;
+  std::vector<size_t> value_columns;  // mapped columns, in table order
+  std::vector<size_t> key_columns;    // indexes into table->columns
   sluice::api::SchemaPtr key, value, envelope;
 };
 using TableSchemasPtr = std::shared_ptr<const TableSchemas>;
@@ -63,13 +66,14 @@ class RecordBuilder {
  public:
   explicit RecordBuilder(const Options& o);
 
-  TableSchemasPtr schemas(TableInfoPtr info, std::vector<std::string>& warnings) const;
+  TableSchemasPtr schemas(std::shared_ptr<const sluice::mysql::Table> table,
+                          std::vector<std::string>& warnings) const;
   const sluice::api::SchemaPtr& source_schema() const { return source_; }
   sluice::api::Value source(const SourceFields& f) const;
 
   // Row struct from per-value-column values.
   sluice::api::Value row(const TableSchemas& t, std::vector<sluice::api::Value> values) const;
-  // Key struct from the row values (indexes into info->columns); null without a key.
+  // Key struct from the row values (indexes into table->columns); null without a key.
   sluice::api::Value key(const TableSchemas& t, const std::vector<sluice::api::Value>& full_row) const;
 
   sluice::api::SourceRecord change(const TableSchemas& t, char op, sluice::api::Value key,
@@ -79,9 +83,11 @@ class RecordBuilder {
 
   const std::shared_ptr<const sluice::api::OffsetMap>& partition() const { return partition_; }
   std::string topic_for(const std::string& db, const std::string& table) const;
+  const sluice::mysql::MappingOptions& mapping_options() const { return mapping_; }
 
  private:
   const Options& o_;
+  sluice::mysql::MappingOptions mapping_;
   sluice::api::SchemaPtr source_, transaction_;
   std::shared_ptr<const sluice::api::OffsetMap> partition_;
 };

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 
-#include "plugins/mysql/connector/column_mapping.h"
+#include "plugins/mysql/schema/value_mapping.h"
 
 namespace sluice::mysql::cdc {
 
@@ -24,6 +24,14 @@ std::string literal(const std::string& s) {
     out += c;
   }
   return out + "'";
+}
+
+std::vector<std::string> list_tables(DbClient& db, const std::string& database) {
+  std::vector<std::string> out;
+  for (auto& r : db.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA=" +
+                          literal(database) + " AND TABLE_TYPE='BASE TABLE' ORDER BY TABLE_NAME"))
+    if (r[0]) out.push_back(*r[0]);
+  return out;
 }
 
 }  // namespace
@@ -78,12 +86,12 @@ BinlogPosition Snapshotter::run(bool data) {
   at_.ts_sec = now_ms() / 1000;
   at_.snapshot = true;
   std::vector<TableSchemasPtr> schemas;
+  tracker_.catalog() = sluice::mysql::Schemas();
   for (auto& [db, t] : tables) {
-    if (auto info = load_table(lock, db, t)) {
-      cache_.put(info);
-      if (auto s = cache_.get(lock, db, t)) schemas.push_back(s);
-    }
+    if (auto table = tracker_.load_from_server(lock, db, t, to_offset(at_), at_.ts_sec * 1000))
+      if (auto s = cache_.of(table)) schemas.push_back(s);
   }
+  tracker_.flush();
   lock.execute("UNLOCK TABLES");
   log_line("INFO", "snapshot at " + at_.file + ":" + std::to_string(at_.pos) + ", " + std::to_string(schemas.size()) +
                        " tables" + (data ? "" : " (schema only)"));
@@ -114,8 +122,8 @@ void Snapshotter::flush_pending(const char* marker, bool last) {
   SourceFields f;
   f.ts_ms = p.ts_ms;
   f.snapshot = marker;
-  f.db = p.ts->info->db;
-  f.table = p.ts->info->table;
+  f.db = p.ts->table->id.catalog;
+  f.table = p.ts->table->id.table;
   f.file = at_.file;
   f.pos = at_.pos;
   BinlogPosition off = at_;
@@ -125,29 +133,39 @@ void Snapshotter::flush_pending(const char* marker, bool last) {
 }
 
 void Snapshotter::read_table(DbClient& reader, const TableSchemas& ts, const BinlogPosition& at, bool) {
-  const TableInfo& info = *ts.info;
+  const auto& table = *ts.table;
+  const auto& columns = table.columns;
   std::string estimate = "?";
   if (auto e = reader.scalar("SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA=" +
-                             literal(info.db) + " AND TABLE_NAME=" + literal(info.table)))
+                             literal(table.id.catalog) + " AND TABLE_NAME=" + literal(table.id.table)))
     estimate = *e;
   std::string sql = "SELECT ";
-  for (size_t i = 0; i < info.columns.size(); ++i) sql += (i ? ", " : "") + quote_identifier(info.columns[i].name);
-  sql += " FROM " + quote_identifier(info.db) + "." + quote_identifier(info.table);
+  for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + quote_identifier(columns[i].name);
+  sql += " FROM " + quote_identifier(table.id.catalog) + "." + quote_identifier(table.id.table);
   int64_t table_ts = now_ms();
   reader.stream_start(sql);
   std::vector<const char*> cells;
   std::vector<unsigned long> lengths;
-  std::vector<int> schema_index(info.columns.size(), -1);
-  for (size_t k = 0; k < ts.value_columns.size(); ++k) schema_index[ts.value_columns[k]] = static_cast<int>(k);
   std::vector<Value> full;
   int64_t rows = 0;
   auto started = Clock::now(), last_log = started;
   while (reader.stream_next(cells, lengths)) {
     if (stopping_.load()) break;
-    full.assign(info.columns.size(), Value());
-    for (size_t i = 0; i < info.columns.size() && i < cells.size(); ++i)
-      if (schema_index[i] >= 0)
-        full[i] = from_text(info.columns[i], cells[i], lengths[i], o_, *ts.column_schemas[schema_index[i]]);
+    full.assign(columns.size(), Value());
+    for (size_t i = 0; i < columns.size() && i < cells.size(); ++i) {
+      const auto& m = ts.mappings[i];
+      if (!m.schema) continue;
+      if (!cells[i]) { full[i] = sluice::mysql::null_value(m); continue; }
+      auto v = sluice::mysql::from_text(std::string_view(cells[i], lengths[i]), m);
+      if (!v.ok()) {
+        if (o_.event_failure_mode == "fail")
+          throw std::runtime_error("snapshot of " + table.id.dotted() + ": cannot convert column " + columns[i].name +
+                                   ": " + v.error());
+        full[i] = sluice::mysql::null_value(m);
+        continue;
+      }
+      full[i] = std::move(*v);
+    }
     std::vector<Value> v;
     v.reserve(ts.value_columns.size());
     for (size_t i : ts.value_columns) v.push_back(full[i]);
@@ -165,8 +183,8 @@ void Snapshotter::read_table(DbClient& reader, const TableSchemas& ts, const Bin
     auto now = Clock::now();
     if (now - last_log > std::chrono::seconds(5)) {
       double secs = std::chrono::duration<double>(now - started).count();
-      log_line("INFO", "snapshot of " + info.db + "." + info.table + ": " + std::to_string(rows) + " of ~" +
-                           estimate + " rows, " + std::to_string(int64_t(rows / secs)) + " rows/s");
+      log_line("INFO", "snapshot of " + table.id.dotted() + ": " + std::to_string(rows) + " of ~" + estimate +
+                           " rows, " + std::to_string(int64_t(rows / secs)) + " rows/s");
       last_log = now;
     }
   }

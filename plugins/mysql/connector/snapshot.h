@@ -13,9 +13,9 @@ namespace sluice::mysql::cdc {
 
 class Snapshotter {
  public:
-  Snapshotter(const Options& o, const Filters& f, const RecordBuilder& b, SchemaCache& cache, ChangeQueue& q,
-              const std::atomic<bool>& stopping)
-      : o_(o), filters_(f), builder_(b), cache_(cache), queue_(q), stopping_(stopping) {}
+  Snapshotter(const Options& o, const Filters& f, const RecordBuilder& b, SchemaTracker& tracker, SchemaCache& cache,
+              ChangeQueue& q, const std::atomic<bool>& stopping)
+      : o_(o), filters_(f), builder_(b), tracker_(tracker), cache_(cache), queue_(q), stopping_(stopping) {}
 
   // Returns the binlog position the snapshot is consistent with (streaming continues there).
   // `data` false: schemas and position only (snapshot.mode=no_data).
@@ -28,6 +28,7 @@ class Snapshotter {
   const Options& o_;
   const Filters& filters_;
   const RecordBuilder& builder_;
+  SchemaTracker& tracker_;
   SchemaCache& cache_;
   ChangeQueue& queue_;
   const std::atomic<bool>& stopping_;

@@ -67,9 +67,24 @@ void MySqlSourceTask::start(const Config& config) {
   for (auto& w : warnings) log_line("WARN", w);
   filters_ = std::make_unique<Filters>(o_);
   builder_ = std::make_unique<RecordBuilder>(o_);
-  cache_ = std::make_unique<SchemaCache>(o_, *filters_, *builder_);
+  tracker_ = std::make_unique<SchemaTracker>(*builder_->partition());
+  cache_ = std::make_unique<SchemaCache>(*filters_, *builder_, *tracker_);
   queue_ = std::make_unique<ChangeQueue>(static_cast<size_t>(o_.max_queue_size));
   offset_ = stored_offset();
+  if (context_) {
+    std::unique_ptr<DurableLog> history;
+    sluice::api::Status st = context_->open_durable_log(history_spec(config), history);
+    if (!st.is_ok()) throw std::runtime_error("cannot open the schema history: " + st.message());
+    tracker_->set_history(std::move(history));
+  }
+  if (offset_ && !offset_->snapshot) {
+    bool recovered = o_.snapshot_mode != SnapshotMode::kRecovery && tracker_->recover(to_offset(*offset_));
+    if (!recovered)
+      log_line("WARN", std::string(o_.snapshot_mode == SnapshotMode::kRecovery ? "snapshot.mode=recovery"
+                                                                               : "the schema history is empty") +
+                           ": table schemas are read from the server (SHOW CREATE TABLE) as tables are met; "
+                           "this is right only if no DDL ran since the stored offset");
+  }
   {
     DbClient db;
     db.connect(o_);
@@ -119,7 +134,7 @@ void MySqlSourceTask::run() {
         from.file = *logs[0][0];
         from.pos = 4;
       } else {
-        Snapshotter snap(o_, *filters_, *builder_, *cache_, *queue_, stopping_);
+        Snapshotter snap(o_, *filters_, *builder_, *tracker_, *cache_, *queue_, stopping_);
         from = snap.run(data);
       }
       if (o_.snapshot_mode == SnapshotMode::kInitialOnly) {
@@ -141,7 +156,7 @@ void MySqlSourceTask::run() {
 void MySqlSourceTask::stream_forever(BinlogPosition from) {
   DbClient meta;
   meta.connect(o_);
-  Streamer streamer(o_, *filters_, *builder_, *cache_, *queue_, stopping_);
+  Streamer streamer(o_, *filters_, *builder_, *tracker_, *cache_, *queue_, stopping_);
   int attempt = 0;
   while (!stopping_.load()) {
     DbClient binlog;

@@ -34,6 +34,7 @@ class MySqlSourceTask : public sluice::api::SourceTask {
   Options o_;
   std::unique_ptr<Filters> filters_;
   std::unique_ptr<RecordBuilder> builder_;
+  std::unique_ptr<SchemaTracker> tracker_;
   std::unique_ptr<SchemaCache> cache_;
   std::unique_ptr<ChangeQueue> queue_;
   std::optional<BinlogPosition> offset_;

@@ -20,14 +20,11 @@ class StreamError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Why a table map does not fit the tracked schema; empty when it fits.
-std::string check_table_map(const sluice::mysql::TableMap& tm, const TableInfo& info);
-
 class Streamer {
  public:
-  Streamer(const Options& o, const Filters& f, const RecordBuilder& b, SchemaCache& cache, ChangeQueue& q,
-           const std::atomic<bool>& stopping)
-      : o_(o), filters_(f), builder_(b), cache_(cache), queue_(q), stopping_(stopping) {}
+  Streamer(const Options& o, const Filters& f, const RecordBuilder& b, SchemaTracker& tracker, SchemaCache& cache,
+           ChangeQueue& q, const std::atomic<bool>& stopping)
+      : o_(o), filters_(f), builder_(b), tracker_(tracker), cache_(cache), queue_(q), stopping_(stopping) {}
 
   // Streams from `from` until stopped (returns) or a failure (throws DbError / StreamError).
   void run(DbClient& binlog, DbClient& meta, const BinlogPosition& from);
@@ -54,6 +51,7 @@ class Streamer {
   const Options& o_;
   const Filters& filters_;
   const RecordBuilder& builder_;
+  SchemaTracker& tracker_;
   SchemaCache& cache_;
   ChangeQueue& queue_;
   const std::atomic<bool>& stopping_;
