@@ -170,7 +170,8 @@ def stored_offset(offsets_file, connector):
 
 class FlushWatch(threading.Thread):
     """Samples the slot's confirmed_flush_lsn, then the stored offset: the first must never be
-    ahead of the stored lsn_commit (or of the slot's starting point before any commit)."""
+    ahead of the stored lsn_commit (lsn_proc before the first commit; the slot's starting point
+    before any offset)."""
 
     def __init__(self, pg, slot, offsets_file, connector):
         super().__init__(daemon=True)
@@ -191,7 +192,9 @@ class FlushWatch(threading.Thread):
             if s and s[0] is not None:
                 if self.start_lsn is None:
                     self.start_lsn = s[0]
-                allowed = max(self.start_lsn, (off or {}).get("lsn_commit", 0))
+                # What may be confirmed: lsn_commit, else lsn_proc (Debezium's rule).
+                off = off or {}
+                allowed = max(self.start_lsn, off.get("lsn_commit", off.get("lsn_proc", 0)))
                 if s[0] > allowed:
                     self.violations.append((s[0], off))
                 if s[0] > self.start_lsn:

@@ -12,6 +12,23 @@ int64_t now_us() {
       .count();
 }
 
+std::string sequence_text(std::optional<Lsn> last_commit, Lsn lsn) {
+  std::string s;
+  s.reserve(48);
+  s += '[';
+  if (last_commit) {
+    s += '"';
+    s += std::to_string(*last_commit);
+    s += '"';
+  } else {
+    s += "null";
+  }
+  s += ",\"";
+  s += std::to_string(lsn);
+  s += "\"]";
+  return s;
+}
+
 namespace {
 SchemaPtr opt_int64() { return schemas::of(Type::Int64, true); }
 

@@ -65,5 +65,8 @@ class EventFactory {
 };
 
 int64_t now_us();
+// The source block's sequence: ["<last commit lsn>","<lsn>"] with decimal LSNs (null first
+// element before any commit).
+std::string sequence_text(std::optional<Lsn> last_commit, Lsn lsn);
 
 }  // namespace sluice::postgres

@@ -24,15 +24,6 @@ std::string Engine::create_slot_exporting(Lsn& consistent_point) {
   return std::string(r.get(0, 2));
 }
 
-namespace {
-std::string seq(std::optional<Lsn> commit, Lsn lsn) {
-  std::string s = "[";
-  s += commit ? "\"" + std::to_string(*commit) + "\"" : "null";
-  s += ",\"" + std::to_string(lsn) + "\"]";
-  return s;
-}
-}  // namespace
-
 void Engine::snapshot(const std::string& exported, Lsn snapshot_lsn) {
   auto conn = PgConnection::open(cfg_.conn, false);
   conn->exec("BEGIN ISOLATION LEVEL REPEATABLE READ");
@@ -66,7 +57,7 @@ void Engine::snapshot(const std::string& exported, Lsn snapshot_lsn) {
     SourceInfo s;
     s.ts_us = ts_us;
     s.snapshot = last ? std::string("last") : h.marker;
-    s.sequence = seq(std::nullopt, snapshot_lsn);
+    s.sequence = sequence_text(std::nullopt, snapshot_lsn);
     s.schema = h.table->schema;
     s.table = h.table->name;
     s.tx_id = txid;

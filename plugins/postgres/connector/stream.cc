@@ -16,13 +16,6 @@ namespace sluice::postgres {
 using Clock = std::chrono::steady_clock;
 
 namespace {
-std::string sequence_of(std::optional<Lsn> commit, Lsn lsn) {
-  std::string s = "[";
-  s += commit ? "\"" + std::to_string(*commit) + "\"" : "null";
-  s += ",\"" + std::to_string(lsn) + "\"]";
-  return s;
-}
-
 bool is_fatal_stream_error(const PgError& e) {
   const std::string& st = e.sqlstate();
   return st == "42704" /* undefined_object: no slot */ || st == "58P01" /* WAL removed */ ||
@@ -224,7 +217,7 @@ void Engine::on_relation(const RelationMsg& r) {
 SourceInfo Engine::source_for(const Table* t, Lsn lsn) const {
   SourceInfo s;
   s.ts_us = tx_.commit_time_us;
-  s.sequence = sequence_of(position_.lsn_commit, lsn);
+  s.sequence = sequence_text(position_.lsn_commit, lsn);
   if (t) {
     s.schema = t->schema;
     s.table = t->name;
