@@ -172,18 +172,13 @@ std::string Schemas::normalize(std::string_view name) const {
   return lower_case_table_names_ != 0 ? lower(name) : std::string(name);
 }
 
-std::string Schemas::key(std::string_view db, std::string_view table) {
-  std::string k;
-  k.reserve(db.size() + table.size() + 1);
-  k.append(db);
-  k += '\0';
-  k.append(table);
-  return k;
-}
-
 std::shared_ptr<const Table> Schemas::find(std::string_view db, std::string_view table) const {
-  auto it = lower_case_table_names_ != 0 ? tables_.find(key(lower(db), lower(table)))
-                                         : tables_.find(key(db, table));
+  if (lower_case_table_names_ != 0) {
+    std::string d = lower(db), t = lower(table);
+    auto it = tables_.find(KeyView{d, t});
+    return it == tables_.end() ? nullptr : it->second;
+  }
+  auto it = tables_.find(KeyView{db, table});
   return it == tables_.end() ? nullptr : it->second;
 }
 
@@ -197,12 +192,15 @@ void Schemas::put(std::shared_ptr<const Table> table) {
     copy->id.table = lower(copy->id.table);
     table = std::move(copy);
   }
-  tables_[key(table->id.catalog, table->id.table)] = std::move(table);
+  auto k = std::make_pair(table->id.catalog, table->id.table);
+  tables_[std::move(k)] = std::move(table);
   ++version_;
 }
 
 bool Schemas::remove(const TableId& id) {
-  bool erased = tables_.erase(key(normalize(id.catalog), normalize(id.table))) > 0;
+  auto it = tables_.find(std::make_pair(normalize(id.catalog), normalize(id.table)));
+  bool erased = it != tables_.end();
+  if (erased) tables_.erase(it);
   if (erased) ++version_;
   return erased;
 }
@@ -218,7 +216,7 @@ std::vector<TableId> Schemas::table_ids() const {
 std::vector<TableId> Schemas::table_ids(std::string_view db) const {
   std::vector<TableId> out;
   std::string d = normalize(db);
-  for (auto it = tables_.lower_bound(key(d, "")); it != tables_.end(); ++it) {
+  for (auto it = tables_.lower_bound(KeyView{d, std::string_view()}); it != tables_.end(); ++it) {
     if (it->second->id.catalog != d) break;
     out.push_back(it->second->id);
   }
@@ -239,7 +237,7 @@ void Schemas::put_database(Database db) {
 
 std::vector<TableId> Schemas::remove_database(std::string_view name) {
   std::vector<TableId> removed = table_ids(name);
-  for (const auto& id : removed) tables_.erase(key(id.catalog, id.table));
+  for (const auto& id : removed) tables_.erase(std::make_pair(id.catalog, id.table));
   databases_.erase(normalize(name));
   ++version_;
   return removed;

@@ -170,8 +170,16 @@ class Schemas {
   uint64_t version() const { return version_; }
 
  private:
-  static std::string key(std::string_view db, std::string_view table);
-  std::map<std::string, std::shared_ptr<const Table>, std::less<>> tables_;
+  // Tables by (database, table); looked up with string views, without building a key.
+  using KeyView = std::pair<std::string_view, std::string_view>;
+  struct KeyLess {
+    using is_transparent = void;
+    static KeyView view(const std::pair<std::string, std::string>& k) { return {k.first, k.second}; }
+    static KeyView view(const KeyView& k) { return k; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const { return view(a) < view(b); }
+  };
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<const Table>, KeyLess> tables_;
   std::map<std::string, Database, std::less<>> databases_;
   int lower_case_table_names_ = 0;
   std::string server_charset_ = "utf8mb4";
