@@ -278,7 +278,7 @@ Result<std::optional<ConnectorState>> DistributedHerder::restart_connector(const
           it = it->connector == name ? running_.erase(it) : std::next(it);
         start_failures_.erase(storage::connector_status_key(name));
         std::lock_guard lock(mu_);
-        wake_.notify_all();
+        kick_locked();
         return std::optional<ConnectorState>{};
       }
     }
@@ -315,7 +315,7 @@ Status DistributedHerder::restart_task(const std::string& name, int task) {
       worker_.stop_task({name, task});
       running_.erase({name, task});
       std::lock_guard lock(mu_);
-      wake_.notify_all();
+      kick_locked();
       return {};
     }
   }

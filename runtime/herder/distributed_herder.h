@@ -109,7 +109,9 @@ class DistributedHerder : public Herder {
   void loop_once();
   Status sync_config();  // read the config topic to the end, queueing its events
   void process_events();
-  void apply_pending_assignment();
+  void apply_assignment(const kafka::GroupAssignment& a);
+  // The herder thread asks the group client to rejoin (callbacks must not touch group_).
+  void rejoin_soon();
   void reconcile();
   void publish_pending_task_configs();
   void write_statuses();
@@ -153,11 +155,15 @@ class DistributedHerder : public Herder {
 
   mutable std::mutex mu_;  // everything below
   std::condition_variable wake_;
+  bool kicked_ = false;  // the loop has something to do now
+  void kick_locked() {
+    kicked_ = true;
+    wake_.notify_all();
+  }
   bool stopping_ = false;
   bool ready_ = false;
   bool replayed_ = false;  // initial replay done: later restart records are acted on
   std::vector<storage::ConfigEvent> events_;
-  std::optional<kafka::GroupAssignment> pending_assignment_;
   bool rebalance_needed_ = false;  // a config change that needs a rebalance was read (409 stale)
   std::string member_id_;
   std::string leader_id_;

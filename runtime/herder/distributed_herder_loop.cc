@@ -96,7 +96,7 @@ void DistributedHerder::stop() {
     std::lock_guard lock(mu_);
     if (stopping_ && !thread_.joinable()) return;
     stopping_ = true;
-    wake_.notify_all();
+    kick_locked();
   }
   if (thread_.joinable()) thread_.join();
   // Stop the work first (tasks flush their offsets), then say so, then leave the group so the
@@ -124,13 +124,14 @@ void DistributedHerder::stop() {
 void DistributedHerder::request_reconfiguration(const std::string& name) {
   std::lock_guard lock(mu_);
   needs_task_configs_.insert(name);
-  wake_.notify_all();
+  kick_locked();
 }
 
 void DistributedHerder::run() {
   auto wait = [&](std::chrono::milliseconds d) {
     std::unique_lock lock(mu_);
-    wake_.wait_for(lock, d, [&] { return stopping_; });
+    wake_.wait_for(lock, d, [&] { return stopping_ || kicked_; });
+    kicked_ = false;
     return !stopping_;
   };
   while (!connect_once())
@@ -241,7 +242,7 @@ Status DistributedHerder::sync_config() {
         rebalance_needed_ = true;
       events_.push_back(std::move(e));
     }
-    wake_.notify_all();
+    kick_locked();
   }
   return st;
 }
@@ -250,7 +251,6 @@ void DistributedHerder::loop_once() {
   if (auto st = sync_config(); !st) log::warn(kCtx, "reading the config topic: ", st.error().message);
   if (auto st = statuses_->refresh(); !st) log::warn(kCtx, "reading the status topic: ", st.error().message);
   process_events();
-  apply_pending_assignment();
   bool cleanup = false;
   {
     std::lock_guard lock(mu_);
@@ -363,36 +363,34 @@ void DistributedHerder::process_events() {
 
 // ---- assignments --------------------------------------------------------------------------
 
-void DistributedHerder::apply_pending_assignment() {
-  std::optional<kafka::GroupAssignment> pending;
-  {
-    std::lock_guard lock(mu_);
-    pending.swap(pending_assignment_);
-  }
-  if (!pending) return;
+// On the group thread, right after SyncGroup: the new full assignment and the stop of what was
+// revoked happen before the group client can send another JoinGroup, so this member's next
+// metadata always shows what it really runs. The herder thread starts what is new.
+void DistributedHerder::apply_assignment(const kafka::GroupAssignment& given) {
+  const kafka::GroupAssignment* pending = &given;
   auto a = kafka::decode_connect_assignment(pending->assignment);
   if (!a) {
     log::error(kCtx, "undecodable assignment from the leader: ", a.error().message, "; rejoining");
-    if (group_) group_->request_rejoin();
+    rejoin_soon();
     return;
   }
   if (a->error != kafka::ConnectAssignment::kNoError) {
     log::warn(kCtx, "the leader reports a config mismatch; reading the config topic and rejoining");
     sync_config();
-    if (group_) group_->request_rejoin();
+    rejoin_soon();
     return;
   }
   if (snapshot().offset < a->config_offset) {
     sync_config();
     if (snapshot().offset < a->config_offset) {
       log::warn(kCtx, "config topic still behind the assignment's offset ", a->config_offset, "; rejoining");
-      if (group_) group_->request_rejoin();
+      rejoin_soon();
       return;
     }
   }
   bool eager = pending->protocol == "default";
   WorkSet added = to_set(a->assigned), revoked = to_set(a->revoked);
-  std::lock_guard work(work_mu_);
+  std::lock_guard work(work_mu_);  // before mu_: reconcile reads assigned_ under it
   WorkSet next;
   {
     std::lock_guard lock(mu_);
@@ -413,6 +411,7 @@ void DistributedHerder::apply_pending_assignment() {
     rebalance_needed_ = false;
     if (a->delay_ms > 0) rejoin_at_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(a->delay_ms);
     if (member_id_ == leader_id_) leader_cleanup_due_ = true;
+    kick_locked();
   }
   log::info(kCtx, "generation ", pending->generation, ": ", next.size(), " assigned (", added.size(), " new, ",
             revoked.size(), " revoked)", member_id_ == leader_id_ ? " - this worker leads" : "",
@@ -426,7 +425,13 @@ void DistributedHerder::apply_pending_assignment() {
       ++it;
     }
   }
-  if (!revoked.empty() && group_) group_->request_rejoin();
+  if (!revoked.empty()) rejoin_soon();  // the follow-up round
+}
+
+void DistributedHerder::rejoin_soon() {
+  std::lock_guard lock(mu_);
+  rejoin_at_ = std::chrono::steady_clock::now();
+  kick_locked();
 }
 
 void DistributedHerder::stop_item(const WorkItem& item, bool write_unassigned) {
@@ -455,12 +460,12 @@ void DistributedHerder::stop_item(const WorkItem& item, bool write_unassigned) {
 
 void DistributedHerder::reconcile() {
   auto snap = snapshot();
+  std::lock_guard work(work_mu_);
   WorkSet assigned;
   {
     std::lock_guard lock(mu_);
     assigned = assigned_;
   }
-  std::lock_guard work(work_mu_);
   // Stop what runs here but should not.
   for (auto it = running_.begin(); it != running_.end();) {
     WorkItem item = *it;
@@ -760,7 +765,11 @@ std::map<std::string, std::string> DistributedHerder::assign(const kafka::GroupJ
     std::map<std::string, WorkSet> current;
     for (auto& [id, m] : metas) current[id] = m.allocation ? to_set(m.allocation->assigned) : WorkSet{};
     auto plans = assignor_.assign(configured, current, last_completed, join.generation, now_ms());
+    // A round that revokes needs a follow-up round; members that revoke nothing would only
+    // notice it at their next heartbeat, so they are asked to rejoin right away too.
+    bool revoking = std::any_of(plans.begin(), plans.end(), [](auto& p) { return !p.second.revoked.empty(); });
     for (auto& [id, p] : plans) {
+      if (revoking && p.revoked.empty() && p.delay_ms == 0) p.delay_ms = 1;
       kafka::ConnectAssignment a = base;
       a.assigned = to_list(p.assigned);
       a.revoked = to_list(p.revoked);
@@ -780,11 +789,7 @@ std::map<std::string, std::string> DistributedHerder::assign(const kafka::GroupJ
   return out;
 }
 
-void DistributedHerder::on_assign(const kafka::GroupAssignment& a) {
-  std::lock_guard lock(mu_);
-  pending_assignment_ = a;
-  wake_.notify_all();
-}
+void DistributedHerder::on_assign(const kafka::GroupAssignment& a) { apply_assignment(a); }
 
 void DistributedHerder::on_join_prepare() {
   if (config_.protocol != kafka::ConnectProtocol::Eager) return;

@@ -148,8 +148,9 @@ struct GroupClient::Impl {
         }
         coordinator = std::move(*cc);
       }
-      log::debug(kLog, "group ", cfg.group_id, ": coordinator is broker ", resp->node_id, " at ",
-                 coordinator->address());
+      // Info: rare, and what an operator (or a failover test) wants to know.
+      log::info(kLog, "group ", cfg.group_id, ": coordinator is broker ", resp->node_id, " at ",
+                coordinator->address());
       coordinator_lost_at = {};
       lost_reported = false;
       return true;

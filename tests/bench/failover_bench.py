@@ -103,7 +103,9 @@ class JvmSide:
 
 def measure(side, runs, failover_timeout):
     a, b = side.start(), side.start()
-    a.client.put_connector("bench", CONFIG)
+    # 409 until the group has formed and a leader is known.
+    assert wait(lambda: a.client.request("PUT", "/connectors/bench/config", CONFIG)[0] in (200, 201), 120), \
+        f"{side.name}: the connector could not be created"
     assert wait(lambda: (o := owners(a.client)) and all(s == "RUNNING" for s, _ in o.values()), 120), \
         f"{side.name}: the connector never ran"
     failovers, joins = [], []

@@ -64,3 +64,27 @@ class Worker:
         self.proc.send_signal(sig)
         rc = self.proc.wait(timeout=60)
         return rc, time.monotonic() - t0
+
+
+class ControlledDevKafka:
+    """sluice dev-kafka with a control FIFO for fault injection ('err APIKEY CODE ...')."""
+
+    def __init__(self, sluice, work_dir, brokers=3, topics=()):
+        self.fifo = os.path.join(work_dir, "dev-kafka.control")
+        args = [sluice, "dev-kafka", "--brokers", str(brokers), "--control", self.fifo]
+        args += sum((["--topic", t] for t in topics), [])
+        self.log = open(os.path.join(work_dir, "dev-kafka.log"), "ab")
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL,
+                                     text=True)
+        self.bootstrap = self.proc.stdout.readline().strip()
+        if not self.bootstrap:
+            raise AssertionError("dev-kafka did not start")
+        wait_for(lambda: os.path.exists(self.fifo), 10, "the dev-kafka control FIFO")
+
+    def command(self, line):
+        with open(self.fifo, "w") as f:
+            f.write(line + "\n")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)

@@ -2,9 +2,11 @@
 """Distributed mode on the embedded broker (sluice dev-kafka --brokers 3): three workers of one
 group, the verifiable source with three tasks.
 
-Checks, in order: the work is balanced (each worker runs one task); create, update, pause,
-resume, restart, offsets and delete go through followers (forwarding) and every worker's REST
-agrees; SIGKILL of a task-running worker moves its tasks to the others (failover time printed)
+Checks, in order: a worker whose brokers are unreachable answers REST (503 health, 409 writes)
+and logs that it keeps retrying; the work is balanced (each worker runs one task); injected
+coordinator errors (REBALANCE_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR) end in
+the same work running again; create, update, pause, resume, restart, offsets and delete go
+through followers (forwarding) and every worker's REST agrees; SIGKILL of a task-running worker moves its tasks to the others (failover time printed)
 and the leader shows them UNASSIGNED meanwhile unless the leader itself died; a fourth worker
 joins and takes work without the untouched tasks restarting (cooperative); a rolling SIGTERM
 restart of every worker, each stopping well inside 30 s; all workers stopped and started again
@@ -28,8 +30,8 @@ HERE = Path(__file__).resolve().parent
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(HERE.parent / "support"))
 sys.path.insert(0, str(HERE))
-from sluice_process import DevKafka, free_port, kcat_lines, temp_dir, wait_for  # noqa: E402
-from distributed_lib import Worker  # noqa: E402
+from sluice_process import free_port, kcat_lines, temp_dir, wait_for  # noqa: E402
+from distributed_lib import ControlledDevKafka, Worker  # noqa: E402
 
 TOPIC = "vs"
 TASKS = 3
@@ -71,7 +73,8 @@ def task_owners(w):
 def main():
     sluice = sys.argv[1]
     work = temp_dir()
-    kafka = DevKafka(sluice, topics=["connect-configs:1", "connect-offsets:5", "connect-status:3", f"{TOPIC}:1"])
+    kafka = ControlledDevKafka(sluice, work, topics=["connect-configs:1", "connect-offsets:5", "connect-status:3",
+                                                     f"{TOPIC}:1"])
     workers = []
     ok = False
     try:
@@ -107,6 +110,17 @@ def main():
             assert code == 200 and body["tasks.max"] == str(TASKS), (code, body)
             code, _, body = retry_409(lambda: w.rest.get(f"/connectors/{TOPIC}/tasks"), "tasks")
             assert code == 200 and len(body) == TASKS, (code, body)
+
+        # Coordinator errors injected: Heartbeat REBALANCE_IN_PROGRESS, then JoinGroup
+        # COORDINATOR_NOT_AVAILABLE and SyncGroup NOT_COORDINATOR on the rejoin. The group
+        # re-forms and the same work runs again.
+        kafka.command("err 11 15 15")
+        kafka.command("err 14 16")
+        kafka.command("err 12 27 27 27")
+        for error in ("COORDINATOR_NOT_AVAILABLE", "NOT_COORDINATOR"):
+            wait_for(lambda: any(error in w.log_text() for w in workers), 30, f"a worker to meet the injected {error}")
+        wait_for(lambda: running_everywhere(workers), 60, "RUNNING again after the injected coordinator errors")
+        print("coordinator errors: the group re-formed")
 
         # Pause / resume / restart / update through followers.
         assert workers[1].rest.request("PUT", f"/connectors/{TOPIC}/pause")[0] == 202
