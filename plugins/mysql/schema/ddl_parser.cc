@@ -943,8 +943,28 @@ std::vector<std::string_view> split_statements(std::string_view sql) {
   return out;
 }
 
+namespace {
+
+// Keeps a text's changes only when all of it applied.
+class ChangeGuard {
+ public:
+  explicit ChangeGuard(Schemas& s) : s_(s) { s_.begin_changes(); }
+  ~ChangeGuard() {
+    if (keep_) s_.commit_changes();
+    else s_.rollback_changes();
+  }
+  void keep() { keep_ = true; }
+
+ private:
+  Schemas& s_;
+  bool keep_ = false;
+};
+
+}  // namespace
+
 Result<DdlResult> apply_ddl(std::string_view sql, std::string_view default_db, Schemas& schemas) try {
-  Schemas work = schemas;
+  ChangeGuard guard(schemas);
+  Schemas& work = schemas;
   DdlResult result;
   std::string db(default_db);
   std::vector<ddl::Token> tokens;
@@ -975,7 +995,7 @@ Result<DdlResult> apply_ddl(std::string_view sql, std::string_view default_db, S
     for (auto& ch : one.changes) result.changes.push_back(std::move(ch));
   }
   result.ignored = !any_relevant;
-  schemas = std::move(work);
+  guard.keep();
   return result;
 } catch (const std::exception& e) {
   return Error{std::string("cannot apply DDL: ") + e.what() + "; statement: \"" + shorten(sql) + "\""};

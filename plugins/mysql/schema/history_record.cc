@@ -356,7 +356,7 @@ Result<HistoryRecord> parse_history_record(std::string_view text) try {
 
 Result<void> apply_history_record(const HistoryRecord& r, Schemas& schemas) {
   if (!r.table_changes.empty()) {
-    Schemas work = schemas;
+    Schemas& work = schemas;  // the record was fully read: applying it cannot fail halfway
     for (const auto& ch : r.table_changes) {
       switch (ch.type) {
         case TableChange::Type::Create:
@@ -369,7 +369,6 @@ Result<void> apply_history_record(const HistoryRecord& r, Schemas& schemas) {
           break;
       }
     }
-    schemas = std::move(work);
     return {};
   }
   if (!r.ddl) return {};

@@ -162,7 +162,55 @@ bool Table::is_primary_key(std::string_view name) const {
                      [&](const std::string& k) { return iequals(k, name); });
 }
 
+void Schemas::begin_changes() {
+  undo_.clear();
+  recording_ = true;
+  undo_version_ = version_;
+}
+
+void Schemas::commit_changes() {
+  undo_.clear();
+  recording_ = false;
+}
+
+void Schemas::rollback_changes() {
+  recording_ = false;
+  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+    switch (it->kind) {
+      case Undo::Kind::kTable:
+        if (it->table) tables_[it->table_key] = it->table;
+        else tables_.erase(it->table_key);
+        break;
+      case Undo::Kind::kDatabase:
+        if (it->database) databases_[it->db_name] = *it->database;
+        else databases_.erase(it->db_name);
+        break;
+      case Undo::Kind::kServer:
+        server_charset_ = it->charset;
+        server_collation_ = it->collation;
+        break;
+    }
+  }
+  undo_.clear();
+  version_ = undo_version_;
+}
+
+void Schemas::remember_table(const std::pair<std::string, std::string>& key) {
+  if (!recording_) return;
+  auto it = tables_.find(key);
+  undo_.push_back(Undo{Undo::Kind::kTable, key, it == tables_.end() ? nullptr : it->second, {}, {}, {}, {}});
+}
+
+void Schemas::remember_database(const std::string& name) {
+  if (!recording_) return;
+  auto it = databases_.find(name);
+  Undo u{Undo::Kind::kDatabase, {}, nullptr, name, std::nullopt, {}, {}};
+  if (it != databases_.end()) u.database = it->second;
+  undo_.push_back(std::move(u));
+}
+
 void Schemas::set_server_charset(std::string charset, std::string collation) {
+  if (recording_) undo_.push_back(Undo{Undo::Kind::kServer, {}, nullptr, {}, std::nullopt, server_charset_, server_collation_});
   server_charset_ = std::move(charset);
   server_collation_ = std::move(collation);
   ++version_;
@@ -193,14 +241,19 @@ void Schemas::put(std::shared_ptr<const Table> table) {
     table = std::move(copy);
   }
   auto k = std::make_pair(table->id.catalog, table->id.table);
+  remember_table(k);
   tables_[std::move(k)] = std::move(table);
   ++version_;
 }
 
 bool Schemas::remove(const TableId& id) {
-  auto it = tables_.find(std::make_pair(normalize(id.catalog), normalize(id.table)));
+  auto k = std::make_pair(normalize(id.catalog), normalize(id.table));
+  auto it = tables_.find(k);
   bool erased = it != tables_.end();
-  if (erased) tables_.erase(it);
+  if (erased) {
+    remember_table(k);
+    tables_.erase(k);
+  }
   if (erased) ++version_;
   return erased;
 }
@@ -231,13 +284,19 @@ const Database* Schemas::database(std::string_view name) const {
 void Schemas::put_database(Database db) {
   db.name = normalize(db.name);
   std::string k = db.name;
+  remember_database(k);
   databases_[k] = std::move(db);
   ++version_;
 }
 
 std::vector<TableId> Schemas::remove_database(std::string_view name) {
   std::vector<TableId> removed = table_ids(name);
-  for (const auto& id : removed) tables_.erase(std::make_pair(id.catalog, id.table));
+  for (const auto& id : removed) {
+    auto k = std::make_pair(id.catalog, id.table);
+    remember_table(k);
+    tables_.erase(k);
+  }
+  remember_database(normalize(name));
   databases_.erase(normalize(name));
   ++version_;
   return removed;

@@ -169,6 +169,13 @@ class Schemas {
   // Incremented by every change; equal counters mean equal content for copies of one object.
   uint64_t version() const { return version_; }
 
+  // Changes made after begin_changes() are undone by rollback_changes() (apply_ddl and
+  // apply_history_record use this to leave the catalog as it was when a text fails, without
+  // copying it). commit_changes() keeps them. Not nested.
+  void begin_changes();
+  void commit_changes();
+  void rollback_changes();
+
  private:
   // Tables by (database, table); looked up with string views, without building a key.
   using KeyView = std::pair<std::string_view, std::string_view>;
@@ -186,6 +193,21 @@ class Schemas {
   std::string server_collation_;
   uint64_t version_ = 0;
   bool include_comments_ = false;
+
+  // What a change replaced, while recording (see begin_changes).
+  struct Undo {
+    enum class Kind : uint8_t { kTable, kDatabase, kServer } kind;
+    std::pair<std::string, std::string> table_key;
+    std::shared_ptr<const Table> table;  // nullptr: there was none
+    std::string db_name;
+    std::optional<Database> database;
+    std::string charset, collation;
+  };
+  void remember_table(const std::pair<std::string, std::string>& key);
+  void remember_database(const std::string& name);
+  std::vector<Undo> undo_;
+  bool recording_ = false;
+  uint64_t undo_version_ = 0;
 };
 
 }  // namespace sluice::mysql

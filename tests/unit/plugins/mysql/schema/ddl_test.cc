@@ -233,3 +233,22 @@ TEST_CASE("IF NOT EXISTS on an existing table changes nothing", "[mysql][schema]
   REQUIRE(r.ok());
   CHECK(table(s, "shop", "t").columns.size() == 2);
 }
+
+TEST_CASE("A failing text rolls back every statement before it", "[mysql][schema][ddl]") {
+  Schemas s = with_db();
+  REQUIRE(apply_ddl("CREATE TABLE t (a INT); CREATE DATABASE other; CREATE TABLE other.o (b INT)", "shop", s).ok());
+  auto before = s.version();
+  std::string t_json = table_json(table(s, "shop", "t"));
+  auto r = apply_ddl(
+      "SET character_set_server=latin1; DROP DATABASE other; ALTER TABLE t ADD COLUMN c INT; RENAME TABLE t TO t2; "
+      "CREATE TABLE n (x INT); ALTER TABLE t2 ADD COLUMN bad NOPE",
+      "shop", s);
+  REQUIRE_FALSE(r.ok());
+  CHECK(s.version() == before);
+  CHECK(s.server_charset() == "utf8mb4");
+  CHECK(s.database("other") != nullptr);
+  CHECK(s.find("other", "o") != nullptr);
+  CHECK(s.find("shop", "t2") == nullptr);
+  CHECK(s.find("shop", "n") == nullptr);
+  CHECK(table_json(table(s, "shop", "t")) == t_json);
+}
