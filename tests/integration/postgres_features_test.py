@@ -7,7 +7,7 @@ topic <prefix>.message); heartbeats with heartbeat.action.query; an unchanged TO
 unavailable.value.placeholder; DDL mid-stream (a new column appears in the next event);
 column.exclude.list, column.mask.with.N.chars, message.key.columns on a table without a primary
 key; a worker SIGKILLed in the middle of the initial snapshot (the slot is recreated, the
-snapshot redone, nothing lost); publication.autocreate.mode=filtered; a missing REPLICATION
+snapshot redone, nothing lost); a one-million-row transaction (every event, bounded memory); publication.autocreate.mode=filtered; a missing REPLICATION
 attribute -> FAILED with the SQL that fixes it.
 
 usage: postgres_features_test.py SLUICE_BINARY"""
@@ -23,7 +23,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
 from postgres import Postgres  # noqa: E402
-from sluice_process import DevKafka, Standalone, kcat_lines, quote, temp_dir, wait_for  # noqa: E402
+from sluice_process import (DevKafka, Standalone, end_offset, kcat_lines, proc_stats,  # noqa: E402
+                            quote, temp_dir, wait_for)
 
 SLUICE = os.path.abspath(sys.argv[1])
 failures = []
@@ -70,7 +71,7 @@ def main():
     pg = Postgres()
     pg.start()
     kafka = DevKafka(SLUICE, [f"f.public.{t}:1" for t in ("items", "nokey", "toasty", "hb")] +
-                     ["f.message:1", "__debezium-heartbeat.f:1", "s.public.a_first:1", "s.public.b_slow:1"])
+                     ["f.message:1", "__debezium-heartbeat.f:1", "s.public.a_first:1", "s.public.b_slow:1", "h.public.huge:1"])
     worker = None
     try:
         pg.sql("""
@@ -207,6 +208,31 @@ def main():
         pg.sql("INSERT INTO b_slow VALUES (-1, 'streamed')")
         wait_for(lambda: any(k["id"] == -1 for k, _ in records(kafka.bootstrap, "s.public.b_slow")), 30,
                  "streaming after the snapshot")
+
+        # One transaction of a million rows: streamed through the bounded queue, memory flat.
+        pg.sql("CREATE TABLE huge (id int PRIMARY KEY); GRANT SELECT ON huge TO debezium; "
+               "CREATE PUBLICATION h_pub FOR TABLE huge")
+        rest.request("PUT", "/connectors/h/config", base_config(
+            pg, "h", "h_slot", **{"publication.name": "h_pub", "snapshot.mode": "no_data"}))
+        wait_for(lambda: (pg.slot("h_slot") or (0, False))[1], 60, "the h slot streaming")
+        rss_before = proc_stats(worker.proc.pid)[1]
+        t = time.monotonic()
+        pg.sql("INSERT INTO huge SELECT generate_series(1, 1000000)")
+        peak = [0.0]
+
+        def drained():
+            st = proc_stats(worker.proc.pid)
+            if st:
+                peak[0] = max(peak[0], st[1])
+            return end_offset(kafka.bootstrap, "h.public.huge") >= 1_000_000
+        wait_for(drained, 120, "the million-row transaction")
+        secs = time.monotonic() - t
+        time.sleep(1)
+        n = end_offset(kafka.bootstrap, "h.public.huge")
+        print(f"1M-row transaction: {secs:.1f}s ({1_000_000 / secs:,.0f} events/s), worker peak RSS "
+              f"{peak[0]:.0f} MB (before {rss_before:.0f} MB)", flush=True)
+        check(n == 1_000_000, f"a 1M-row transaction gives 1M events ({n})")
+        check(peak[0] < 256, f"memory stays bounded during the 1M-row transaction ({peak[0]:.0f} MB)")
     except AssertionError as e:
         check(False, str(e))
         if worker:
