@@ -367,6 +367,20 @@ def test_ddl(db, kafka, work):
         afters = [json.loads(v)["after"] for _, v in got]
         check(afters == [{"id": 1, "a": 10}, {"id": 2, "a": 20}, {"id": 3, "a": 30, "b": "y"},
                          {"id": 1, "a": 11, "b": "x"}], f"DDL: rows before and after ADD COLUMN: {afters}")
+        # The schema change event on the <topic.prefix> topic (spec §7.2).
+        changes = wait_records(kafka.bootstrap, "d1", 1)
+        k, v = changes[-1]
+        ev = json.loads(v)
+        check(json.loads(k) == {"databaseName": "shop"}, f"schema change key {k}")
+        check(ev["ddl"].startswith("ALTER TABLE shop.evolve ADD COLUMN b") and ev["databaseName"] == "shop"
+              and ev["schemaName"] is None and ev["source"]["table"] == "evolve", f"schema change value {v[:400]}")
+        tc = ev["tableChanges"][0]
+        check(tc["type"] == "ALTER" and tc["id"] == '"shop"."evolve"'
+              and [c["name"] for c in tc["table"]["columns"]] == ["id", "a", "b"]
+              and tc["table"]["primaryKeyColumnNames"] == ["id"]
+              and tc["table"]["columns"][2]["typeName"] == "VARCHAR" and tc["table"]["columns"][2]["length"] == 10
+              and tc["table"]["columns"][2]["defaultValueExpression"] == "x",
+              f"schema change tableChanges {json.dumps(tc)[:600]}")
         time.sleep(1.5)  # offsets flushed
     finally:
         w.stop()
@@ -418,11 +432,17 @@ def test_failures(db, kafka, work):
         db.sql("FLUSH BINARY LOGS; FLUSH BINARY LOGS")
         # The server keeps a file a dump thread still reads (the stopped workers' threads end
         # at their next heartbeat): end them, so the purge really removes the files.
-        for (tid,) in db.query("SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND='Binlog Dump'"):
-            db.sql(f"KILL {tid}")
         last = os.path.basename(db.binlog_files()[-1])
-        db.sql(f"PURGE BINARY LOGS TO '{last}'")
-        check(len(db.binlog_files()) == 1, f"purged: {db.binlog_files()}")
+
+        def purged():
+            for (tid,) in db.query("SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND='Binlog Dump'"):
+                try:
+                    db.sql(f"KILL {tid}")
+                except Exception:  # gone meanwhile
+                    pass
+            db.sql(f"PURGE BINARY LOGS TO '{last}'")
+            return len(db.binlog_files()) == 1
+        wait_for(purged, 30, "the old binlogs purged")
         w = Standalone(SLUICE, kafka.bootstrap, work)
         trace = wait_failed(w.rest, "p1")
         check("purged" in trace and "snapshot.mode=when_needed" in trace, f"purged binlog message: {trace[:400]}")
@@ -443,12 +463,16 @@ def test_failures(db, kafka, work):
         w.rest.request("DELETE", "/connectors/bad")
 
         # Two connectors with the same database.server.id: the server drops the first dump.
-        w.rest.request("PUT", "/connectors/clash/config",
-                       connector_config(db, "clash", 5407, **{"table.include.list": "shop\\.orders"}))
+        w.rest.request("DELETE", "/connectors/p1")
+        clash = connector_config(db, "clash", 5409, **{"table.include.list": "shop\\.orders"})
+        w.rest.request("PUT", "/connectors/clash/config", clash)
+        wait_for(lambda: task_state(w.rest, "clash")[0] == "RUNNING", 30, "clash running")
+        time.sleep(1)
+        w.rest.request("PUT", "/connectors/clash2/config", clash)
         traces = []
 
         def one_failed():
-            traces[:] = [task_state(w.rest, n) for n in ("p1", "clash")]
+            traces[:] = [task_state(w.rest, n) for n in ("clash", "clash2")]
             return any(s == "FAILED" for s, _ in traces)
         wait_for(one_failed, 60, "a server id clash")
         msg = " ".join(t for _, t in traces)

@@ -33,6 +33,7 @@ struct Options {
   bool bigint_precise = false;      // bigint.unsigned.handling.mode=precise
   bool tombstones_on_delete = true;
   bool include_query = false;
+  bool include_schema_changes = true;
   std::string skipped_operations = "t";
   int max_batch_size = 2048;
   int max_queue_size = 8192;

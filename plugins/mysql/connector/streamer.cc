@@ -166,9 +166,24 @@ void Streamer::handle_ddl(const sluice::mysql::QueryEvent& q) {
   for (auto& w : warnings)
     log_line("WARN", "DDL at " + file_ + ":" + std::to_string(event_start_) + " not understood (" + w +
                          "); tables it touches are checked against each TABLE_MAP");
-  if (!applied.empty()) {
-    cache_.clear();
-    for (auto& a : applied) log_line("INFO", "DDL at " + file_ + ":" + std::to_string(event_start_) + ": " + a.ddl.substr(0, 200));
+  if (applied.empty()) return;
+  cache_.clear();
+  BinlogPosition after = in_tx_ && !standalone_ ? position(tx_events_ + 1, 0) : position(0, 0);
+  if (!(in_tx_ && !standalone_)) after.pos = next_pos_;
+  for (auto& a : applied) {
+    log_line("INFO", "DDL at " + file_ + ":" + std::to_string(event_start_) + ": " + a.ddl.substr(0, 200));
+    if (!o_.include_schema_changes || (!a.database.empty() && !filters_.database(a.database))) continue;
+    SourceFields f;
+    f.ts_ms = ts_sec_ * 1000;
+    f.db = a.database;
+    for (auto& ch : a.changes) f.table += (f.table.empty() ? "" : ",") + ch.id.table;
+    f.server_id = server_id_;
+    if (o_.flavor == "mariadb") f.gtid = gtid_;
+    f.file = file_;
+    f.pos = event_start_;
+    f.thread = q.thread_id;
+    emit(schema_changes_.build(a.database, a.ddl, a.changes, ts_sec_ * 1000, builder_.source(f), to_offset(after),
+                               builder_.partition()));
   }
 }
 

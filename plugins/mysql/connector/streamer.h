@@ -11,6 +11,7 @@
 #include "plugins/mysql/binlog/events.h"
 #include "plugins/mysql/binlog/rows.h"
 #include "plugins/mysql/connector/capture.h"
+#include "plugins/mysql/connector/schema_change.h"
 
 namespace sluice::mysql::cdc {
 
@@ -24,7 +25,8 @@ class Streamer {
  public:
   Streamer(const Options& o, const Filters& f, const RecordBuilder& b, SchemaTracker& tracker, SchemaCache& cache,
            ChangeQueue& q, const std::atomic<bool>& stopping)
-      : o_(o), filters_(f), builder_(b), tracker_(tracker), cache_(cache), queue_(q), stopping_(stopping) {}
+      : o_(o), filters_(f), builder_(b), tracker_(tracker), cache_(cache), queue_(q), stopping_(stopping),
+        schema_changes_(o.topic_prefix, b.source_schema()) {}
 
   // Streams from `from` until stopped (returns) or a failure (throws DbError / StreamError).
   void run(DbClient& binlog, DbClient& meta, const BinlogPosition& from);
@@ -55,6 +57,7 @@ class Streamer {
   SchemaCache& cache_;
   ChangeQueue& queue_;
   const std::atomic<bool>& stopping_;
+  SchemaChangeBuilder schema_changes_;
   DbClient* meta_ = nullptr;
 
   sluice::mysql::EventParser parser_;
