@@ -153,16 +153,22 @@ Status CompactedLog::flush(int timeout_ms) {
 Status CompactedLog::read_to_end(const std::function<void(const LogRecord&)>& visit) {
   Impl& impl = *impl_;
   std::lock_guard lock(impl.read_mu);
+  // One ListOffsets(latest) for every partition at once (librdkafka groups them by leader and
+  // follows leader changes), rather than one blocking query per partition.
   std::vector<int64_t> end(impl.next.size(), 0);
-  for (int p = 0; p < impl.partitions; ++p) {
-    int64_t lo = 0, hi = 0;
-    rd_kafka_resp_err_t e =
-        rd_kafka_query_watermark_offsets(impl.consumer, impl.topic.c_str(), p, &lo, &hi, impl.timeout_ms);
-    if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
-      return Error::retry("cannot read the end offsets of " + impl.topic + ": " + rd_kafka_err2str(e));
-    end[static_cast<size_t>(p)] = hi;
-    if (impl.next[static_cast<size_t>(p)] < lo) impl.next[static_cast<size_t>(p)] = lo;
+  rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(impl.partitions);
+  for (int p = 0; p < impl.partitions; ++p)
+    rd_kafka_topic_partition_list_add(parts, impl.topic.c_str(), p)->offset = RD_KAFKA_OFFSET_END;
+  rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(impl.consumer, parts, impl.timeout_ms);
+  std::string failure;
+  for (int i = 0; i < parts->cnt && e == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+    const auto& tp = parts->elems[i];
+    if (tp.err != RD_KAFKA_RESP_ERR_NO_ERROR) failure = rd_kafka_err2str(tp.err);
+    else if (tp.partition >= 0 && tp.partition < impl.partitions) end[static_cast<size_t>(tp.partition)] = tp.offset;
   }
+  rd_kafka_topic_partition_list_destroy(parts);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) failure = rd_kafka_err2str(e);
+  if (!failure.empty()) return Error::retry("cannot read the end offsets of " + impl.topic + ": " + failure);
   auto behind = [&] {
     for (size_t p = 0; p < end.size(); ++p)
       if (impl.next[p] < end[p]) return true;
