@@ -7,7 +7,7 @@ topic <prefix>.message); heartbeats with heartbeat.action.query; an unchanged TO
 unavailable.value.placeholder; DDL mid-stream (a new column appears in the next event);
 column.exclude.list, column.mask.with.N.chars, message.key.columns on a table without a primary
 key; a worker SIGKILLed in the middle of the initial snapshot (the slot is recreated, the
-snapshot redone, nothing lost); a one-million-row transaction (every event, bounded memory); publication.autocreate.mode=filtered; a missing REPLICATION
+snapshot redone, nothing lost); a one-million-row transaction (every event, bounded memory); slot.drop.on.stop; publication.autocreate.mode=filtered; a missing REPLICATION
 attribute -> FAILED with the SQL that fixes it.
 
 usage: postgres_features_test.py SLUICE_BINARY"""
@@ -213,7 +213,8 @@ def main():
         pg.sql("CREATE TABLE huge (id int PRIMARY KEY); GRANT SELECT ON huge TO debezium; "
                "CREATE PUBLICATION h_pub FOR TABLE huge")
         rest.request("PUT", "/connectors/h/config", base_config(
-            pg, "h", "h_slot", **{"publication.name": "h_pub", "snapshot.mode": "no_data"}))
+            pg, "h", "h_slot", **{"publication.name": "h_pub", "snapshot.mode": "no_data",
+                                  "slot.drop.on.stop": "true"}))
         wait_for(lambda: (pg.slot("h_slot") or (0, False))[1], 60, "the h slot streaming")
         rss_before = proc_stats(worker.proc.pid)[1]
         t = time.monotonic()
@@ -233,6 +234,8 @@ def main():
               f"{peak[0]:.0f} MB (before {rss_before:.0f} MB)", flush=True)
         check(n == 1_000_000, f"a 1M-row transaction gives 1M events ({n})")
         check(peak[0] < 256, f"memory stays bounded during the 1M-row transaction ({peak[0]:.0f} MB)")
+        rest.request("DELETE", "/connectors/h")
+        wait_for(lambda: pg.slot("h_slot") is None, 30, "slot.drop.on.stop to drop h_slot")
     except AssertionError as e:
         check(False, str(e))
         if worker:
