@@ -40,7 +40,7 @@ KAFKA = [""]  # dev-kafka's bootstrap address
 TOPICS = ["dbserver1.inventory.products", "plain.inventory.products", "dbserver1", "plain",
           "ty.inventory.types", "ty", "r1.shop.orders", "r1",
           "k1.shop.bulk", "k1", "bad.shop.orders", "bad", "clash.shop.orders", "clash",
-          "p1.shop.orders", "p1", "d1.shop.evolve", "d1"]
+          "p1.shop.orders", "p1", "d1.shop.evolve", "d1", "cs.shop.busy", "cs"]
 
 
 def check(cond, what):
@@ -352,6 +352,60 @@ def test_crash(db, kafka, work):
         w.stop()
 
 
+# --- 3b. writes during the snapshot ------------------------------------------------------------
+
+def test_snapshot_with_writes(db, kafka, work):
+    """A writer inserts and updates while the connector snapshots: every row arrives exactly
+    once as `r` or `c` (the hand-over from snapshot to binlog loses and doubles nothing), and
+    Kafka's last event per key equals the table."""
+    db.sql("CREATE TABLE shop.busy (id INT PRIMARY KEY, v INT NOT NULL);"
+           "INSERT INTO shop.busy SELECT seq, 0 FROM seq_1_to_4000", database="shop")
+    stop = threading.Event()
+    written = [0]
+
+    def writer():
+        n = 0
+        while not stop.is_set() and n < 300:
+            db.sql("INSERT INTO shop.busy VALUES (%d, 1); UPDATE shop.busy SET v=v+1 WHERE id=%d"
+                   % (10001 + n, 1 + (n * 13) % 4000), database="shop")
+            n += 1
+        written[0] = n
+    t = threading.Thread(target=writer)
+    t.start()
+    w = Standalone(SLUICE, kafka.bootstrap, work)
+    try:
+        w.rest.request("PUT", "/connectors/cs/config",
+                       connector_config(db, "cs", 5410, **{"table.include.list": "shop\\.busy",
+                                                            "max.batch.size": "50", "max.queue.size": "100"}))
+        t.join()
+        table = {int(r[0]): int(r[1]) for r in db.query("SELECT id, v FROM shop.busy")}
+        state, seen = {}, {}
+
+        def converged():
+            state.clear()
+            seen.clear()
+            for k, v in records(kafka.bootstrap, "cs.shop.busy"):
+                ev = json.loads(v)
+                key = json.loads(k)["id"]
+                if ev["op"] in ("r", "c"):
+                    seen[key] = seen.get(key, 0) + 1
+                state[key] = ev["after"]["v"]
+            return state == table
+        try:
+            wait_for(converged, 60, "Kafka's last event per key equal to the table")
+        except AssertionError:
+            pass
+        check(written[0] == 300, f"writer wrote {written[0]} rounds")
+        check(state == table, f"snapshot+writes: {len(table)} rows, {len(state)} keys in Kafka")
+        dups = [k for k, n in seen.items() if n != 1]
+        check(not dups and len(seen) == len(table), f"each row once as r or c: {len(seen)} keys, doubled {dups[:10]}")
+        ops = [json.loads(v)["op"] for _, v in records(kafka.bootstrap, "cs.shop.busy")]
+        check("r" in ops and ("c" in ops or "u" in ops), f"both snapshot and streamed events: {set(ops)}")
+    finally:
+        stop.set()
+        w.stop()
+
+
 # --- 4. DDL mid-stream ------------------------------------------------------------------------
 
 def test_ddl(db, kafka, work):
@@ -491,7 +545,8 @@ def main():
         prefixes = [t for t in TOPICS if "." not in t]
         kafka = DevKafka(SLUICE, [t + ":1" for t in TOPICS + ["history." + p for p in prefixes]])
         KAFKA[0] = kafka.bootstrap
-        for test in (test_envelope, test_types, test_restart, test_crash, test_ddl, test_failures):
+        for test in (test_envelope, test_types, test_restart, test_crash, test_snapshot_with_writes, test_ddl,
+                     test_failures):
             started = time.monotonic()
             try:
                 work = temp_dir()  # each test its own worker folder (connectors, offsets)
