@@ -10,7 +10,8 @@ with schemas.enable=true; a RegexRouter sends the JVM's topics to jvm.* and Slui
 sluice.*. tests/support/topic_diff.py then compares every topic pair, key and value, with the
 debezium preset (processing times and the version string may differ). Snapshot events also
 differ, legitimately, in source.lsn / txId / sequence (each connector's own slot and snapshot
-transaction) and are compared without those.
+transaction) and are compared without those. The server runs with TimeZone=America/New_York
+and DateStyle='SQL, DMY', so session settings matter.
 
 usage: postgres_side_by_side_test.py SLUICE_BINARY     (KEEP_WORK=1 keeps the files)
 """
@@ -127,7 +128,8 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="sluice-pg-sbs."))
     failures = []
     t0 = time.monotonic()
-    pg = Postgres()
+    # Non-default server formats: both connectors must set their sessions' own.
+    pg = Postgres(config={"timezone": "'America/New_York'", "datestyle": "'SQL, DMY'"})
     worker = None
     try:
         pg.start()

@@ -225,7 +225,12 @@ PgConfig parse_config(const Config& c) {
             {"sslpassword", get(c, "database.sslpassword")},
             {"sslrootcert", get(c, "database.sslrootcert")},
             {"keepalives", config_value::get_bool(c, "database.tcpKeepAlive", true) ? "1" : "0"},
-            {"connect_timeout", "30"}};
+            {"connect_timeout", "30"},
+            // Every session (the walsender's too: pgoutput prints values with its settings)
+            // gets the text formats the value parsers read, whatever the server's defaults.
+            {"client_encoding", "UTF8"},
+            {"options", "-c DateStyle=ISO -c IntervalStyle=postgres -c TimeZone=UTC "
+                        "-c bytea_output=hex -c extra_float_digits=1"}};
   p.slot_name = get(c, "slot.name", "debezium");
   p.slot_drop_on_stop = config_value::get_bool(c, "slot.drop.on.stop", false);
   p.publication_name = get(c, "publication.name", "dbz_publication");

@@ -90,8 +90,6 @@ void Engine::run() {
 
 void Engine::connect_meta() {
   meta_ = PgConnection::open(cfg_.conn, false);
-  meta_->exec("SET TIME ZONE 'UTC'");
-  meta_->exec("SET bytea_output = 'hex'");
   if (meta_->server_version() < 100000)
     throw PgError("PostgreSQL " + std::to_string(meta_->server_version()) +
                   " has no pgoutput; Sluice needs PostgreSQL 10 or newer");

@@ -42,11 +42,13 @@ void Engine::fail_stream_error(const PgError& e) {
 void Engine::stream() {
   int attempt = 0;
   while (!stopping_.load()) {
+    auto started = Clock::now();
     try {
       stream_once();
       return;
     } catch (const PgError& e) {
       if (stopping_.load()) return;
+      if (Clock::now() - started > std::chrono::minutes(1)) attempt = 0;  // it had recovered
       if (is_fatal_stream_error(e) || e.sqlstate() == "42704") fail_stream_error(e);
       if (std::string(e.what()).find("does not exist") != std::string::npos) fail_stream_error(e);
       if (++attempt > cfg_.max_retries) throw;
