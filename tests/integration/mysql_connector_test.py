@@ -40,7 +40,7 @@ KAFKA = [""]  # dev-kafka's bootstrap address
 TOPICS = ["dbserver1.inventory.products", "plain.inventory.products", "dbserver1", "plain",
           "ty.inventory.types", "ty", "r1.shop.orders", "r1",
           "k1.shop.bulk", "k1", "bad.shop.orders", "bad", "clash.shop.orders", "clash",
-          "p1.shop.orders", "p1", "d1.shop.evolve", "d1", "cs.shop.busy", "cs"]
+          "p1.shop.orders", "p1", "d1.shop.evolve", "d1", "cs.shop.busy", "cs", "__debezium-heartbeat.r1"]
 
 
 def check(cond, what):
@@ -287,6 +287,11 @@ def test_restart(db, kafka, work):
            "FLUSH BINARY LOGS; INSERT INTO shop.orders VALUES (6,6)")
     w = Standalone(SLUICE, kafka.bootstrap, work, connector_files=())
     try:
+        # heartbeat.interval.ms: heartbeats with the current offset on __debezium-heartbeat.<prefix>
+        w.rest.request("PUT", "/connectors/r1/config", dict(cfg, **{"heartbeat.interval.ms": "200"}))
+        hb = wait_records(kafka.bootstrap, "__debezium-heartbeat.r1", 2)
+        check(json.loads(hb[0][0]) == {"serverName": "r1"} and set(json.loads(hb[0][1])) == {"ts_ms"},
+              f"heartbeat record {hb[0]}")
         got = wait_records(kafka.bootstrap, "r1.shop.orders", 8)
         time.sleep(1)
         got = records(kafka.bootstrap, "r1.shop.orders")

@@ -82,6 +82,8 @@ ConfigDef mysql_config_def() {
   def(d, "poll.interval.ms", ConfigType::Long, "500", Importance::Low, "Longest wait of one poll",
       validators::at_least(0));
   def(d, "heartbeat.interval.ms", ConfigType::Int, "0", Importance::Low, "Heartbeat records; 0 = off");
+  def(d, "heartbeat.action.query", ConfigType::String, std::nullopt, Importance::Low,
+      "SQL run on the database at every heartbeat");
   def(d, "topic.heartbeat.prefix", ConfigType::String, "__debezium-heartbeat", Importance::Low, "Heartbeat topic prefix");
   def(d, "event.processing.failure.handling.mode", ConfigType::String, "fail", Importance::Low,
       "fail, warn, skip or ignore", validators::one_of({"fail", "warn", "skip", "ignore"}));
@@ -159,6 +161,7 @@ Options parse_options(const Config& c, const std::string& flavor, std::vector<st
   o.poll_interval_ms = static_cast<int>(config_value::get_long(c, "poll.interval.ms", 500));
   o.heartbeat_interval_ms = config_value::get_long(c, "heartbeat.interval.ms", 0);
   o.heartbeat_topic_prefix = get(c, "topic.heartbeat.prefix", "__debezium-heartbeat");
+  o.heartbeat_action_query = get(c, "heartbeat.action.query");
   o.event_failure_mode = get(c, "event.processing.failure.handling.mode", "fail");
   return o;
 }

@@ -40,6 +40,7 @@ struct Options {
   int poll_interval_ms = 500;
   int64_t heartbeat_interval_ms = 0;
   std::string heartbeat_topic_prefix = "__debezium-heartbeat";
+  std::string heartbeat_action_query;
   std::string event_failure_mode = "fail";
   int read_timeout_s = 30;          // binlog socket; server heartbeats come 6x as often
 };

@@ -120,7 +120,12 @@ sluice::mysql::MappingOptions mapping_of(const Options& o) {
 
 RecordBuilder::RecordBuilder(const Options& o)
     : o_(o), mapping_(mapping_of(o)), source_(make_source_schema(o)), transaction_(make_transaction_schema()),
-      partition_(std::make_shared<const OffsetMap>(OffsetMap{{"server", Value::string(o.topic_prefix)}})) {}
+      partition_(std::make_shared<const OffsetMap>(OffsetMap{{"server", Value::string(o.topic_prefix)}})) {
+  heartbeat_key_ = SchemaBuilder::structure().name("io.debezium.connector.common.ServerNameKey").version(1)
+                       .field("serverName", schemas::string()).build();
+  heartbeat_value_ = SchemaBuilder::structure().name("io.debezium.connector.common.Heartbeat").version(1)
+                         .field("ts_ms", schemas::int64()).build();
+}
 
 std::string RecordBuilder::topic_for(const std::string& db, const std::string& table) const {
   return sanitize_topic(o_.topic_prefix + "." + db + "." + table);
@@ -233,6 +238,23 @@ SourceRecord RecordBuilder::change(const TableSchemas& t, char op, Value key, Va
   e.put(6, Value::int64(us));
   e.put(7, Value::int64(us * 1000));
   r.value = Value::structure(std::move(e));
+  return r;
+}
+
+SourceRecord RecordBuilder::heartbeat(OffsetMap offset, int64_t now_ms) const {
+  SourceRecord r;
+  r.source_partition = partition_;
+  r.source_offset = std::move(offset);
+  r.topic = o_.heartbeat_topic_prefix + "." + o_.topic_prefix;
+  r.kafka_partition = 0;
+  r.key_schema = heartbeat_key_;
+  Struct k(heartbeat_key_);
+  k.put(size_t{0}, Value::string(o_.topic_prefix));
+  r.key = Value::structure(std::move(k));
+  r.value_schema = heartbeat_value_;
+  Struct v(heartbeat_value_);
+  v.put(size_t{0}, Value::int64(now_ms));
+  r.value = Value::structure(std::move(v));
   return r;
 }
 

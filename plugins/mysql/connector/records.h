@@ -80,6 +80,8 @@ class RecordBuilder {
                                    sluice::api::Value before, sluice::api::Value after,
                                    sluice::api::Value source, sluice::api::OffsetMap offset) const;
   sluice::api::SourceRecord tombstone(const sluice::api::SourceRecord& deleted) const;
+  // A heartbeat on __debezium-heartbeat.<prefix> carrying `offset` (heartbeat.interval.ms).
+  sluice::api::SourceRecord heartbeat(sluice::api::OffsetMap offset, int64_t now_ms) const;
 
   const std::shared_ptr<const sluice::api::OffsetMap>& partition() const { return partition_; }
   std::string topic_for(const std::string& db, const std::string& table) const;
@@ -88,7 +90,7 @@ class RecordBuilder {
  private:
   const Options& o_;
   sluice::mysql::MappingOptions mapping_;
-  sluice::api::SchemaPtr source_, transaction_;
+  sluice::api::SchemaPtr source_, transaction_, heartbeat_key_, heartbeat_value_;
   std::shared_ptr<const sluice::api::OffsetMap> partition_;
 };
 

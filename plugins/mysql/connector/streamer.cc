@@ -1,5 +1,6 @@
 #include "plugins/mysql/connector/streamer.h"
 
+#include <chrono>
 #include <cstring>
 
 #include "plugins/mysql/binlog/constants.h"
@@ -21,12 +22,33 @@ constexpr uint16_t kArtificial = 0x20;
 void put_u16(std::string& s, uint32_t v) { s += char(v & 0xff); s += char((v >> 8) & 0xff); }
 void put_u32(std::string& s, uint32_t v) { for (int i = 0; i < 4; ++i) s += char((v >> (8 * i)) & 0xff); }
 
+// Server heartbeats well under the read timeout, and often enough for heartbeat.interval.ms.
+int64_t heartbeat_period_ns(const Options& o) {
+  int64_t ns = int64_t(o.read_timeout_s) * 1000000000LL / 6;
+  if (o.heartbeat_interval_ms > 0) ns = std::min<int64_t>(ns, std::max<int64_t>(100, o.heartbeat_interval_ms) * 1000000);
+  return ns;
+}
+
+int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 }  // namespace
+
+void Streamer::maybe_heartbeat() {
+  if (o_.heartbeat_interval_ms <= 0) return;
+  int64_t now = wall_ms();
+  if (now - last_heartbeat_ms_ < o_.heartbeat_interval_ms) return;
+  last_heartbeat_ms_ = now;
+  if (!o_.heartbeat_action_query.empty()) meta_->execute(o_.heartbeat_action_query);
+  emit(builder_.heartbeat(to_offset(resume_position()), now));
+}
 
 void Streamer::start_dump(DbClient& binlog, const BinlogPosition& from) {
   binlog.execute("SET @master_binlog_checksum=@@global.binlog_checksum, "
                  "@source_binlog_checksum=@@global.binlog_checksum, @mariadb_slave_capability=4, "
-                 "@master_heartbeat_period=" + std::to_string(int64_t(o_.read_timeout_s) * 1000000000LL / 6));
+                 "@master_heartbeat_period=" + std::to_string(heartbeat_period_ns(o_)));
   auto checksum = binlog.scalar("SELECT @@global.binlog_checksum").value_or("NONE");
   parser_ = sluice::mysql::EventParser();
   parser_.assume_checksum(checksum == "CRC32" ? sluice::mysql::ChecksumAlg::kCrc32
@@ -62,6 +84,7 @@ void Streamer::run(DbClient& binlog, DbClient& meta, const BinlogPosition& from)
       throw StreamError("cannot decode the binlog event at " + file_ + ":" + std::to_string(next_pos_) + ": " +
                         st.message());
     handle(ev);
+    if (!in_tx_) maybe_heartbeat();  // between transactions: the offset is a clean restart point
   }
 }
 

@@ -44,6 +44,7 @@ class Streamer {
   void handle_ddl(const sluice::mysql::QueryEvent& q);
   void handle_rows(const sluice::mysql::Event& ev, const sluice::mysql::RowsEvent& rows);
   void emit(sluice::api::SourceRecord&& r);
+  void maybe_heartbeat();
   void set_resume(const BinlogPosition& p) {
     std::lock_guard lock(m_);
     resume_ = p;
@@ -73,6 +74,7 @@ class Streamer {
   std::optional<std::string> gtid_, query_;
   // Resume skipping, for the first transaction after (re)connecting.
   bool armed_ = false;
+  int64_t last_heartbeat_ms_ = 0;
   int64_t skip_events_ = 0, skip_rows_ = 0;
 
   mutable std::mutex m_;
