@@ -355,7 +355,9 @@ class StatementParser {
       uniques.push_back(std::move(cols));
       return skip_index_rest();
     }
-    if (c_.is_any({"KEY", "INDEX", "FULLTEXT", "SPATIAL"}) && !is_column_start()) {
+    // KEY, INDEX, FULLTEXT and SPATIAL are reserved words: a column of that name is quoted
+    // (and lexed as a quoted identifier, which `is` does not match).
+    if (c_.is_any({"KEY", "INDEX", "FULLTEXT", "SPATIAL"})) {
       c_.next();
       c_.accept("KEY") || c_.accept("INDEX");
       skip_index_name_and_type();
@@ -383,9 +385,6 @@ class StatementParser {
     }
     return true;
   }
-
-  // KEY/INDEX followed by a column type means a column named "key"/"index" (quoted usually).
-  bool is_column_start() const { return false; }
 
   void skip_index_name_and_type() {
     // [index_name] [USING BTREE|HASH]
@@ -784,7 +783,8 @@ class StatementParser {
   bool drop() {
     bool temporary = c_.accept("TEMPORARY");
     if (c_.accept("TABLE") || c_.accept("TABLES")) {
-      bool if_exists = c_.accept_seq({"IF", "EXISTS"});
+      // IF EXISTS or not: the server dropped what existed; unknown tables are reported too.
+      c_.accept_seq({"IF", "EXISTS"});
       c_.accept("NOWAIT");
       std::vector<TableId> ids;
       while (true) {
@@ -797,7 +797,6 @@ class StatementParser {
         r_.ignored = true;
         return ignore();
       }
-      (void)if_exists;
       for (const auto& id : ids) {
         s_.remove(id);
         change(Kind::Drop, id);
