@@ -40,7 +40,8 @@ KAFKA = [""]  # dev-kafka's bootstrap address
 TOPICS = ["dbserver1.inventory.products", "plain.inventory.products", "dbserver1", "plain",
           "ty.inventory.types", "ty", "r1.shop.orders", "r1",
           "k1.shop.bulk", "k1", "bad.shop.orders", "bad", "clash.shop.orders", "clash",
-          "p1.shop.orders", "p1", "d1.shop.evolve", "d1", "cs.shop.busy", "cs", "__debezium-heartbeat.r1"]
+          "p1.shop.orders", "p1", "d1.shop.evolve", "d1", "cs.shop.busy", "cs", "__debezium-heartbeat.r1",
+          "tm.inventory.types", "tm"]
 
 
 def check(cond, what):
@@ -249,23 +250,23 @@ def expected_types(i):
             "bit1": True, "bit10": base64.b64encode(bytes([0x01, 0x02])).decode()}
 
 
-def test_types(db, kafka, work):
-    db.sql(TYPES_DDL + ";INSERT INTO inventory.types VALUES " + TYPES_ROW % 1)
+def test_types(db, kafka, work, prefix="ty"):
+    db.sql("CREATE DATABASE IF NOT EXISTS inventory;" + TYPES_DDL + ";INSERT INTO inventory.types VALUES " + TYPES_ROW % 1)
     w = Standalone(SLUICE, kafka.bootstrap, work)
     try:
-        cfg = connector_config(db, "ty", 5403, **{"table.include.list": "inventory\\.types"})
+        cfg = connector_config(db, prefix, 5403, **{"table.include.list": "inventory\\.types"})
         w.rest.request("PUT", "/connectors/types/config", cfg)
-        wait_records(kafka.bootstrap, "ty.inventory.types", 1)
+        wait_records(kafka.bootstrap, f"{prefix}.inventory.types", 1)
         db.sql("INSERT INTO inventory.types VALUES " + TYPES_ROW % 2)
-        got = wait_records(kafka.bootstrap, "ty.inventory.types", 2)
+        got = wait_records(kafka.bootstrap, f"{prefix}.inventory.types", 2)
         snap, stream = json.loads(got[0][1])["after"], json.loads(got[1][1])["after"]
         # TIMESTAMP(3): fsp fraction digits in both paths (the schema library's reading of Debezium).
         for row, where, ts in ((snap, "snapshot", "2024-06-10T06:13:20.500Z"), (stream, "binlog", "2024-06-10T06:13:20.500Z")):
             exp = expected_types(row["id"])
             exp["dtm"] = 1718000000000
             for k, v in exp.items():
-                check(row.get(k) == v, f"types ({where}) {k}: got {row.get(k)!r}, want {v!r}")
-            check(row.get("ts") == ts, f"types ({where}) ts: got {row.get('ts')!r}, want {ts!r}")
+                check(row.get(k) == v, f"{prefix} types ({where}) {k}: got {row.get(k)!r}, want {v!r}")
+            check(row.get("ts") == ts, f"{prefix} types ({where}) ts: got {row.get('ts')!r}, want {ts!r}")
         check(snap["j"] == '{"k": [1, 2]}' and stream["j"] == '{"k": [1, 2]}', f"MariaDB JSON text {snap['j']} {stream['j']}")
     finally:
         w.stop()
@@ -559,6 +560,19 @@ def main():
             except AssertionError as e:
                 check(False, f"{test.__name__}: {e}")
             print(f"{test.__name__}: {time.monotonic() - started:.1f} s", flush=True)
+        # binlog_row_metadata=MINIMAL: no names, signedness or labels in the TABLE_MAPs; the
+        # tracked schema supplies them.
+        started = time.monotonic()
+        minimal = MariaDB(config={"binlog_row_metadata": "MINIMAL"}).start()
+        try:
+            minimal.sql("CREATE USER 'cdc'@'127.0.0.1' IDENTIFIED BY 'cdc-pw';"
+                        "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'cdc'@'127.0.0.1'")
+            test_types(minimal, kafka, temp_dir(), prefix="tm")
+        except AssertionError as e:
+            check(False, f"test_types (MINIMAL): {e}")
+        finally:
+            minimal.stop()
+        print(f"test_types (binlog_row_metadata=MINIMAL): {time.monotonic() - started:.1f} s", flush=True)
     finally:
         if kafka:
             kafka.stop()
