@@ -41,7 +41,7 @@ TOPICS = ["dbserver1.inventory.products", "plain.inventory.products", "dbserver1
           "ty.inventory.types", "ty", "r1.shop.orders", "r1",
           "k1.shop.bulk", "k1", "bad.shop.orders", "bad", "clash.shop.orders", "clash",
           "p1.shop.orders", "p1", "d1.shop.evolve", "d1", "cs.shop.busy", "cs", "__debezium-heartbeat.r1",
-          "tm.inventory.types", "tm"]
+          "tm.inventory.types", "tm", "r1.transaction"]
 
 
 def check(cond, what):
@@ -289,7 +289,8 @@ def test_restart(db, kafka, work):
     w = Standalone(SLUICE, kafka.bootstrap, work, connector_files=())
     try:
         # heartbeat.interval.ms: heartbeats with the current offset on __debezium-heartbeat.<prefix>
-        w.rest.request("PUT", "/connectors/r1/config", dict(cfg, **{"heartbeat.interval.ms": "200"}))
+        w.rest.request("PUT", "/connectors/r1/config", dict(cfg, **{"heartbeat.interval.ms": "200",
+                                                                    "provide.transaction.metadata": "true"}))
         hb = wait_records(kafka.bootstrap, "__debezium-heartbeat.r1", 2)
         check(json.loads(hb[0][0]) == {"serverName": "r1"} and set(json.loads(hb[0][1])) == {"ts_ms"},
               f"heartbeat record {hb[0]}")
@@ -299,6 +300,19 @@ def test_restart(db, kafka, work):
         ops = [(json.loads(v)["op"], json.loads(k)["id"]) for k, v in got]
         check(ops == [("r", 1), ("r", 2), ("c", 3), ("c", 4), ("c", 5), ("u", 1), ("u", 2), ("c", 6)],
               f"restart: every change once, in order: {ops}")
+        # provide.transaction.metadata: BEGIN, the events with their block, END.
+        db.sql("BEGIN; INSERT INTO shop.orders VALUES (20,1),(21,1); COMMIT")
+        got = wait_records(kafka.bootstrap, "r1.shop.orders", 10)
+        blocks = [json.loads(v)["transaction"] for _, v in got[8:10]]
+        tx = wait_records(kafka.bootstrap, "r1.transaction", 2)
+        begin, end = json.loads(tx[-2][1]), json.loads(tx[-1][1])
+        check(begin["status"] == "BEGIN" and end["status"] == "END" and begin["id"] == end["id"]
+              and begin["id"].startswith("file=binlog.") and end["event_count"] == 2
+              and end["data_collections"] == [{"data_collection": "shop.orders", "event_count": 2}]
+              and json.loads(tx[-1][0]) == {"id": end["id"]}, f"transaction records {tx[-2:]}")
+        check(blocks == [{"id": begin["id"], "total_order": 1, "data_collection_order": 1},
+                         {"id": begin["id"], "total_order": 2, "data_collection_order": 2}],
+              f"transaction blocks {blocks}")
     finally:
         w.stop()
 

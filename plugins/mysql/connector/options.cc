@@ -75,6 +75,8 @@ ConfigDef mysql_config_def() {
       "source.query from MariaDB ANNOTATE_ROWS / MySQL ROWS_QUERY events");
   def(d, "include.schema.changes", ConfigType::Boolean, "true", Importance::Medium,
       "Schema change events (the binlog's DDL) on the <topic.prefix> topic");
+  def(d, "provide.transaction.metadata", ConfigType::Boolean, "false", Importance::Low,
+      "Transaction boundaries on <topic.prefix>.transaction and a transaction block in each event");
   def(d, "skipped.operations", ConfigType::List, "t", Importance::Low, "Operations not emitted: c, u, d, t or none");
   def(d, "max.batch.size", ConfigType::Int, "2048", Importance::Medium, "Records per poll", validators::at_least(1));
   def(d, "max.queue.size", ConfigType::Int, "8192", Importance::Medium, "Records queued between reader and poll",
@@ -143,6 +145,7 @@ Options parse_options(const Config& c, const std::string& flavor, std::vector<st
   o.tombstones_on_delete = config_value::get_bool(c, "tombstones.on.delete", true);
   o.include_query = config_value::get_bool(c, "include.query", false);
   o.include_schema_changes = config_value::get_bool(c, "include.schema.changes", true);
+  o.provide_transaction_metadata = config_value::get_bool(c, "provide.transaction.metadata", false);
   o.skipped_operations.clear();
   auto skipped = c.count("skipped.operations") ? config_value::get_list(c, "skipped.operations")
                                                : std::vector<std::string>{"t"};

@@ -34,6 +34,7 @@ struct Options {
   bool tombstones_on_delete = true;
   bool include_query = false;
   bool include_schema_changes = true;
+  bool provide_transaction_metadata = false;
   std::string skipped_operations = "t";
   int max_batch_size = 2048;
   int max_queue_size = 8192;

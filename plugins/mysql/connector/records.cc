@@ -125,6 +125,18 @@ RecordBuilder::RecordBuilder(const Options& o)
                        .field("serverName", schemas::string()).build();
   heartbeat_value_ = SchemaBuilder::structure().name("io.debezium.connector.common.Heartbeat").version(1)
                          .field("ts_ms", schemas::int64()).build();
+  tx_key_ = SchemaBuilder::structure().name("io.debezium.connector.common.TransactionMetadataKey").version(1)
+                .field("id", schemas::string()).build();
+  tx_collection_ = SchemaBuilder::structure().name("event.collection").version(1)
+                       .field("data_collection", schemas::string())
+                       .field("event_count", schemas::int64()).build();
+  tx_value_ = SchemaBuilder::structure().name("io.debezium.connector.common.TransactionMetadataValue").version(1)
+                  .field("status", schemas::string())
+                  .field("id", schemas::string())
+                  .field("event_count", opt(Type::Int64))
+                  .field("data_collections", SchemaBuilder::array(tx_collection_).optional().build())
+                  .field("ts_ms", schemas::int64())
+                  .build();
 }
 
 std::string RecordBuilder::topic_for(const std::string& db, const std::string& table) const {
@@ -219,8 +231,49 @@ Value RecordBuilder::key(const TableSchemas& t, const std::vector<Value>& full_r
   return Value::structure(std::move(s));
 }
 
+Value RecordBuilder::transaction_block(const std::string& id, int64_t total_order, int64_t collection_order) const {
+  Struct s(transaction_);
+  s.put(size_t{0}, Value::string(id));
+  s.put(1, Value::int64(total_order));
+  s.put(2, Value::int64(collection_order));
+  return Value::structure(std::move(s));
+}
+
+SourceRecord RecordBuilder::transaction_event(bool begin, const std::string& id, int64_t ts_ms,
+                                              const std::vector<std::pair<std::string, int64_t>>& collections,
+                                              OffsetMap offset) const {
+  SourceRecord r;
+  r.source_partition = partition_;
+  r.source_offset = std::move(offset);
+  r.topic = o_.topic_prefix + ".transaction";
+  r.key_schema = tx_key_;
+  Struct k(tx_key_);
+  k.put(size_t{0}, Value::string(id));
+  r.key = Value::structure(std::move(k));
+  r.value_schema = tx_value_;
+  Struct v(tx_value_);
+  v.put("status", Value::string(begin ? "BEGIN" : "END"));
+  v.put("id", Value::string(id));
+  if (!begin) {
+    int64_t total = 0;
+    Array list;
+    for (auto& [name, n] : collections) {
+      Struct c(tx_collection_);
+      c.put(size_t{0}, Value::string(name));
+      c.put(1, Value::int64(n));
+      list.push_back(Value::structure(std::move(c)));
+      total += n;
+    }
+    v.put("event_count", Value::int64(total));
+    v.put("data_collections", Value::array(std::move(list)));
+  }
+  v.put("ts_ms", Value::int64(ts_ms));
+  r.value = Value::structure(std::move(v));
+  return r;
+}
+
 SourceRecord RecordBuilder::change(const TableSchemas& t, char op, Value key, Value before, Value after,
-                                   Value source, OffsetMap offset) const {
+                                   Value source, OffsetMap offset, Value transaction) const {
   SourceRecord r;
   r.source_partition = partition_;
   r.source_offset = std::move(offset);
@@ -232,6 +285,7 @@ SourceRecord RecordBuilder::change(const TableSchemas& t, char op, Value key, Va
   e.put(size_t{0}, std::move(before));
   e.put(1, std::move(after));
   e.put(2, std::move(source));
+  e.put(3, std::move(transaction));
   e.put(4, Value::string(std::string(1, op)));
   int64_t us = now_micros();
   e.put(5, Value::int64(us / 1000));

@@ -78,7 +78,13 @@ class RecordBuilder {
 
   sluice::api::SourceRecord change(const TableSchemas& t, char op, sluice::api::Value key,
                                    sluice::api::Value before, sluice::api::Value after,
-                                   sluice::api::Value source, sluice::api::OffsetMap offset) const;
+                                   sluice::api::Value source, sluice::api::OffsetMap offset,
+                                   sluice::api::Value transaction = {}) const;
+  // provide.transaction.metadata: the envelope's event.block, and the BEGIN/END records.
+  sluice::api::Value transaction_block(const std::string& id, int64_t total_order, int64_t collection_order) const;
+  sluice::api::SourceRecord transaction_event(bool begin, const std::string& id, int64_t ts_ms,
+                                              const std::vector<std::pair<std::string, int64_t>>& collections,
+                                              sluice::api::OffsetMap offset) const;
   sluice::api::SourceRecord tombstone(const sluice::api::SourceRecord& deleted) const;
   // A heartbeat on __debezium-heartbeat.<prefix> carrying `offset` (heartbeat.interval.ms).
   sluice::api::SourceRecord heartbeat(sluice::api::OffsetMap offset, int64_t now_ms) const;
@@ -91,6 +97,7 @@ class RecordBuilder {
   const Options& o_;
   sluice::mysql::MappingOptions mapping_;
   sluice::api::SchemaPtr source_, transaction_, heartbeat_key_, heartbeat_value_;
+  sluice::api::SchemaPtr tx_key_, tx_value_, tx_collection_;
   std::shared_ptr<const sluice::api::OffsetMap> partition_;
 };
 

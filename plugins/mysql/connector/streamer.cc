@@ -107,7 +107,33 @@ void Streamer::begin_tx(uint64_t start) {
   query_.reset();
 }
 
+std::string Streamer::tx_id() const {
+  return "file=" + file_ + ",pos=" + std::to_string(tx_start_);
+}
+
+// The envelope's transaction block for the next event of `collection`; the BEGIN record first.
+Value Streamer::tx_block(const std::string& collection) {
+  if (!o_.provide_transaction_metadata || !in_tx_) return Value();
+  if (!tx_begun_) {
+    tx_begun_ = true;
+    tx_total_ = 0;
+    tx_collections_.clear();
+    emit(builder_.transaction_event(true, tx_id(), ts_sec_ * 1000, {}, to_offset(resume_position())));
+  }
+  int64_t n = 0;
+  for (auto& [c, count] : tx_collections_)
+    if (c == collection) n = ++count;
+  if (n == 0) tx_collections_.emplace_back(collection, n = 1);
+  return builder_.transaction_block(tx_id(), ++tx_total_, n);
+}
+
 void Streamer::end_tx(uint64_t next) {
+  if (tx_begun_) {
+    BinlogPosition after = position(0, 0);
+    after.pos = next;
+    emit(builder_.transaction_event(false, tx_id(), ts_sec_ * 1000, tx_collections_, to_offset(after)));
+    tx_begun_ = false;
+  }
   in_tx_ = false;
   standalone_ = false;
   armed_ = false;
@@ -300,17 +326,17 @@ void Streamer::handle_rows(const sluice::mysql::Event& ev, const sluice::mysql::
     if (op == 'u' && ts->key) old_key = builder_.key(*ts, before_full);
     if (op == 'u' && ts->key && !(old_key == key)) {
       // Primary key change: delete (+ tombstone) under the old key, create under the new one.
-      SourceRecord del = builder_.change(*ts, 'd', old_key, before, Value(), source, {});
+      SourceRecord del = builder_.change(*ts, 'd', old_key, before, Value(), source, {}, tx_block(db + "." + table));
       del.headers.push_back({"__debezium.newkey", ts->key, key});
       SourceRecord tomb = builder_.tombstone(del);
-      SourceRecord cre = builder_.change(*ts, 'c', key, Value(), after, source, {});
+      SourceRecord cre = builder_.change(*ts, 'c', key, Value(), after, source, {}, tx_block(db + "." + table));
       cre.headers.push_back({"__debezium.oldkey", ts->key, old_key});
       pending.push_back(std::move(del));
       if (o_.tombstones_on_delete) pending.push_back(std::move(tomb));
       pending.push_back(std::move(cre));
       continue;
     }
-    SourceRecord r = builder_.change(*ts, op, key, before, after, source, {});
+    SourceRecord r = builder_.change(*ts, op, key, before, after, source, {}, tx_block(db + "." + table));
     if (op == 'd' && o_.tombstones_on_delete && ts->key) {
       SourceRecord tomb = builder_.tombstone(r);
       pending.push_back(std::move(r));

@@ -74,6 +74,12 @@ class Streamer {
   std::optional<std::string> gtid_, query_;
   // Resume skipping, for the first transaction after (re)connecting.
   bool armed_ = false;
+  // provide.transaction.metadata
+  bool tx_begun_ = false;
+  int64_t tx_total_ = 0;
+  std::vector<std::pair<std::string, int64_t>> tx_collections_;
+  sluice::api::Value tx_block(const std::string& collection);
+  std::string tx_id() const;
   int64_t last_heartbeat_ms_ = 0;
   int64_t skip_events_ = 0, skip_rows_ = 0;
 
