@@ -99,16 +99,19 @@ int run_distributed(int argc, char** argv) {
   log::info("worker", "REST API at ", (*server)->advertised_url(), "; distributed worker of group ",
             resolved->at("group.id"), ", bootstrap.servers=", wcfg->bootstrap_servers);
   herder.start();
-  while (true) {
+  std::string fatal;
+  while (fatal.empty()) {
     int sig = wait_stop_signal(std::chrono::milliseconds(500));
     if (sig) {
       log::info("worker", "signal ", sig, " received: stopping (a second signal exits at once)");
       break;
     }
+    fatal = herder.fatal_error();
   }
   exit_on_second_signal();
   herder.stop();
   (*server)->stop();
+  if (!fatal.empty()) return fail(fatal);
   log::info("worker", "stopped");
   return 0;
 }

@@ -62,6 +62,11 @@ bool DistributedHerder::ready() {
   return ready_;
 }
 
+std::string DistributedHerder::fatal_error() const {
+  std::lock_guard lock(mu_);
+  return fatal_;
+}
+
 bool DistributedHerder::is_leader() const {
   std::lock_guard lock(mu_);
   return !member_id_.empty() && member_id_ == leader_id_;

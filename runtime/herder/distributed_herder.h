@@ -98,6 +98,9 @@ class DistributedHerder : public Herder {
   Result<api::ConfigInfos> validate_connector_config(const std::string& type, const Config& config) override;
   Status put_task_configs(const std::string& name, const std::vector<Config>& configs) override;
 
+  // Set when the worker cannot run at all (an internal topic unfit for its use); the
+  // process should exit with it.
+  std::string fatal_error() const;
   // For logs and tests.
   bool is_leader() const;
   int32_t generation() const;
@@ -187,6 +190,7 @@ class DistributedHerder : public Herder {
   std::mutex sync_mu_;  // one config read-to-end at a time, so events stay in order
 
   std::string cluster_id_;
+  std::string fatal_;
   std::thread thread_;
 };
 

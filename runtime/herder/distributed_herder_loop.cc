@@ -185,13 +185,21 @@ bool DistributedHerder::connect_once() {
     const InternalTopicConfig* t;
     bool single;
     const char* suffix;
+    const char* property;
   };
   std::vector<std::unique_ptr<kafka::CompactedLog>> logs;
-  for (Spec s : {Spec{&config_.config_topic, true, "configs"}, Spec{&config_.offset_topic, false, "offsets"},
-                 Spec{&config_.status_topic, false, "statuses"}}) {
+  for (Spec s : {Spec{&config_.config_topic, true, "configs", "config.storage.topic"},
+                 Spec{&config_.offset_topic, false, "offsets", "offset.storage.topic"},
+                 Spec{&config_.status_topic, false, "statuses", "status.storage.topic"}}) {
     kafka::NewTopic nt{s.t->name, s.t->partitions, s.t->replication_factor, s.t->configs};
-    if (auto st = storage::ensure_internal_topic(**admin, nt, config_.client_props, s.single, timeout); !st) {
-      log::error(kCtx, st.error().message, "; retrying in 2 s");
+    if (auto st = storage::ensure_internal_topic(**admin, nt, config_.client_props, s.single, timeout, s.property);
+        !st) {
+      // A topic that cannot serve (refused creation, several partitions for the config
+      // topic, not compacted): Connect does not start, and neither does this worker.
+      log::error(kCtx, st.error().message);
+      std::lock_guard lock(mu_);
+      fatal_ = st.error().message;
+      stopping_ = true;
       return false;
     }
     std::string client = config_.group_id + (config_.client_id.empty() ? "" : "-" + config_.client_id) + "-" + s.suffix;

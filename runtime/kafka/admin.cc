@@ -122,4 +122,34 @@ Result<CreateOutcome> TopicAdmin::create_topic(const NewTopic& t, int timeout_ms
   return classify(rd_kafka_topic_result_error(results[0]), rd_kafka_topic_result_error_string(results[0]));
 }
 
+Result<std::optional<std::string>> TopicAdmin::topic_config(const std::string& topic, const std::string& key,
+                                                            int timeout_ms) {
+  char err[512];
+  rd_kafka_ConfigResource_t* cr = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
+  std::unique_ptr<rd_kafka_ConfigResource_t, void (*)(rd_kafka_ConfigResource_t*)> cr_guard(cr, rd_kafka_ConfigResource_destroy);
+  rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(impl_->rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
+  std::unique_ptr<rd_kafka_AdminOptions_t, void (*)(rd_kafka_AdminOptions_t*)> opts_guard(opts, rd_kafka_AdminOptions_destroy);
+  rd_kafka_AdminOptions_set_request_timeout(opts, timeout_ms, err, sizeof err);
+  rd_kafka_DescribeConfigs(impl_->rk, &cr, 1, opts, impl_->queue);
+  rd_kafka_event_t* ev = rd_kafka_queue_poll(impl_->queue, timeout_ms + 5000);
+  if (!ev) return Error::retry("DescribeConfigs of " + topic + " got no answer");
+  std::unique_ptr<rd_kafka_event_t, void (*)(rd_kafka_event_t*)> ev_guard(ev, rd_kafka_event_destroy);
+  if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return Error::retry("DescribeConfigs of " + topic + ": " + rd_kafka_event_error_string(ev));
+  const rd_kafka_DescribeConfigs_result_t* res = rd_kafka_event_DescribeConfigs_result(ev);
+  size_t n = 0;
+  const rd_kafka_ConfigResource_t** rs = res ? rd_kafka_DescribeConfigs_result_resources(res, &n) : nullptr;
+  if (!rs || n == 0) return Error::retry("no DescribeConfigs result for " + topic);
+  if (rd_kafka_ConfigResource_error(rs[0]) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return Error::retry("DescribeConfigs of " + topic + ": " + rd_kafka_ConfigResource_error_string(rs[0]));
+  size_t cnt = 0;
+  const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(rs[0], &cnt);
+  for (size_t i = 0; i < cnt; ++i)
+    if (key == rd_kafka_ConfigEntry_name(entries[i])) {
+      const char* v = rd_kafka_ConfigEntry_value(entries[i]);
+      return std::optional<std::string>(v ? v : "");
+    }
+  return std::optional<std::string>{};
+}
+
 }  // namespace sluice::kafka

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "runtime/common/error.h"
@@ -38,6 +39,11 @@ class TopicAdmin {
   // has no CreateTopics (or did not answer in time), so the producer's auto-creation is left to
   // do it.
   Result<CreateOutcome> create_topic(const NewTopic& topic, int timeout_ms);
+
+  // One config of a topic as the broker reports it (DescribeConfigs); nullopt when the broker
+  // does not list that key.
+  Result<std::optional<std::string>> topic_config(const std::string& topic, const std::string& key,
+                                                  int timeout_ms);
 
  private:
   struct Impl;

@@ -18,7 +18,7 @@ Status write_all(kafka::CompactedLog& log, const std::vector<KeyValue>& records,
 }  // namespace
 
 Status ensure_internal_topic(kafka::TopicAdmin& admin, kafka::NewTopic topic, const kafka::RdProps& props,
-                             bool single_partition, int timeout_ms) {
+                             bool single_partition, int timeout_ms, const std::string& property) {
   topic.configs["cleanup.policy"] = "compact";
   auto outcome = admin.create_topic(topic, timeout_ms);
   if (!outcome)
@@ -33,6 +33,18 @@ Status ensure_internal_topic(kafka::TopicAdmin& admin, kafka::NewTopic topic, co
     return Error::fatal("internal topic " + topic.name + " does not exist and could not be created (" +
                             log.error().message + "); create it with cleanup.policy=compact",
                         Stage::Config);
+  if (*outcome == kafka::CreateOutcome::Existed) {
+    // Connect refuses an internal topic that may delete records: configs or offsets would be lost.
+    auto policy = admin.topic_config(topic.name, "cleanup.policy", timeout_ms);
+    if (!policy) {
+      log::warn("worker", "cannot check the cleanup.policy of ", topic.name, ": ", policy.error().message);
+    } else if (*policy && **policy != "compact") {
+      return Error::fatal("Topic '" + topic.name + "' supplied via the '" + (property.empty() ? "internal" : property) +
+                              "' property is required to have 'cleanup.policy=compact', but it has 'cleanup.policy=" +
+                              **policy + "'. Use a compacted topic (or change its cleanup.policy to compact).",
+                          Stage::Config);
+    }
+  }
   if (single_partition && (*log)->partitions() > 1)
     return Error::fatal("Topic '" + topic.name + "' supplied via the 'config.storage.topic' property is required "
                         "to have a single partition in order to guarantee consistency of connector "

@@ -21,9 +21,11 @@ namespace sluice::storage {
 
 // Creates an internal topic with cleanup.policy=compact when it is missing, as Connect's
 // TopicAdmin does. A broker without CreateTopics (the embedded dev broker) is fine when the
-// topic exists; `single_partition` (the config topic) fails for more than one partition.
+// topic exists; `single_partition` (the config topic) fails for more than one partition. On a
+// broker that can describe topic configs, an existing topic whose cleanup.policy is not just
+// "compact" fails; `property` (e.g. "offset.storage.topic") names the setting in messages.
 Status ensure_internal_topic(kafka::TopicAdmin& admin, kafka::NewTopic topic, const kafka::RdProps& props,
-                             bool single_partition, int timeout_ms);
+                             bool single_partition, int timeout_ms, const std::string& property = "");
 
 using KeyValue = std::pair<std::string, std::optional<std::string>>;
 

@@ -52,8 +52,16 @@ def main():
     ok = False
     with KafkaCluster(nodes=3) as kc:
         kc.create_topic("vs", partitions=1, replication_factor=3)
+        kc.create_topic("bad-offsets", partitions=3, config={"cleanup.policy": "delete"})
         workers = []
         try:
+            # An existing offsets topic that deletes records: the worker does not start.
+            bad = Worker(sluice, kc.bootstrap, work, "bad", group="bad", extra=EXTRA, wait=False,
+                         topics=("bad-configs", "bad-offsets", "bad-status"))
+            assert bad.proc.wait(timeout=120) == 1
+            assert "'cleanup.policy=compact'" in bad.log_text() and "offset.storage.topic" in bad.log_text()
+            print("a non-compacted offsets topic: the worker exits with the reason")
+
             workers = [Worker(sluice, kc.bootstrap, work, f"w{i}", group="real", extra=EXTRA,
                               topics=("real-configs", "real-offsets", "real-status")) for i in range(3)]
             deadline = time.monotonic() + 60

@@ -31,7 +31,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, str(HERE.parent / "support"))
 sys.path.insert(0, str(HERE))
 from sluice_process import free_port, kcat_lines, temp_dir, wait_for  # noqa: E402
-from distributed_lib import ControlledDevKafka, Worker  # noqa: E402
+from distributed_lib import DEV_KAFKA_TIMEOUTS, ControlledDevKafka, Worker  # noqa: E402
 
 TOPIC = "vs"
 TASKS = 3
@@ -79,7 +79,8 @@ def main():
     ok = False
     try:
         # Brokers unreachable at start: REST answers at once, the log says why, it keeps trying.
-        dead = Worker(sluice, f"127.0.0.1:{free_port()}", work, "unreachable", wait=False)
+        dead = Worker(sluice, f"127.0.0.1:{free_port()}", work, "unreachable", wait=False,
+                      extra=dict(DEV_KAFKA_TIMEOUTS, **{"request.timeout.ms": "2000"}))
         wait_for(lambda: dead.rest.get("/")[0] == 200, 10, "REST of a worker without Kafka")
         assert dead.rest.get("/health")[0] == 503
         assert dead.rest.get("/connectors")[2] == []
@@ -89,6 +90,13 @@ def main():
                  "the worker to log that it cannot reach Kafka, twice")
         assert dead.stop()[0] == 0
         print("unreachable brokers: REST answers, 503 health, 409 writes, retries logged")
+
+        # A config topic with several partitions: the worker refuses to start, saying why.
+        bad = Worker(sluice, kafka.bootstrap, work, "multi", topics=("connect-offsets", "connect-offsets",
+                                                                      "connect-status"), wait=False)
+        assert bad.proc.wait(timeout=60) == 1
+        assert "required to have a single partition" in bad.log_text()
+        print("a multi-partition config topic: the worker exits with the reason")
 
         workers = [Worker(sluice, kafka.bootstrap, work, f"w{i}") for i in range(3)]
         config = {"connector.class": "org.apache.kafka.connect.tools.VerifiableSourceConnector",
