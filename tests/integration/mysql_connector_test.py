@@ -442,7 +442,11 @@ def test_ddl(db, kafka, work):
         check(afters == [{"id": 1, "a": 10}, {"id": 2, "a": 20}, {"id": 3, "a": 30, "b": "y"},
                          {"id": 1, "a": 11, "b": "x"}], f"DDL: rows before and after ADD COLUMN: {afters}")
         # The schema change event on the <topic.prefix> topic (spec §7.2).
-        changes = wait_records(kafka.bootstrap, "d1", 1)
+        changes = wait_records(kafka.bootstrap, "d1", 3)
+        # the snapshot's DDL first (snapshot "true"), then the streamed ALTER
+        snap = [json.loads(v) for _, v in changes[:2]]
+        check([e["ddl"].split(" (")[0] for e in snap] == ["CREATE DATABASE IF NOT EXISTS `shop`", "CREATE TABLE `evolve`"]
+              and all(e["source"]["snapshot"] == "true" for e in snap), f"snapshot schema changes {snap}")
         k, v = changes[-1]
         ev = json.loads(v)
         check(json.loads(k) == {"databaseName": "shop"}, f"schema change key {k}")

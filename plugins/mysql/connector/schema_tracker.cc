@@ -103,16 +103,19 @@ std::vector<SchemaTracker::Applied> SchemaTracker::apply(const std::string& sql,
 
 std::shared_ptr<const sluice::mysql::Table> SchemaTracker::load_from_server(DbClient& db, const std::string& database,
                                                                             const std::string& table,
-                                                                            const OffsetMap& position, int64_t ts_ms) {
+                                                                            const OffsetMap& position, int64_t ts_ms,
+                                                                            std::vector<Applied>* applied) {
   auto rows = db.query("SHOW CREATE TABLE " + quote_identifier(database) + "." + quote_identifier(table));
   if (rows.empty() || rows[0].size() < 2 || !rows[0][1]) return nullptr;
   if (!catalog_.database(database)) {
     std::vector<std::string> ignored;
-    apply("CREATE DATABASE IF NOT EXISTS " + quote_identifier(database), database, position, ts_ms, ignored);
+    auto a = apply("CREATE DATABASE IF NOT EXISTS " + quote_identifier(database), database, position, ts_ms, ignored);
+    if (applied) applied->insert(applied->end(), a.begin(), a.end());
   }
   std::vector<std::string> warnings;
   catalog_.remove({database, table});
-  apply(*rows[0][1], database, position, ts_ms, warnings);
+  auto a = apply(*rows[0][1], database, position, ts_ms, warnings);
+  if (applied) applied->insert(applied->end(), a.begin(), a.end());
   for (auto& w : warnings) log_line("WARN", "SHOW CREATE TABLE " + database + "." + table + ": " + w);
   return catalog_.find(database, table);
 }

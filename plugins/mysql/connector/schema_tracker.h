@@ -42,10 +42,11 @@ class SchemaTracker {
                              std::vector<std::string>& warnings);
 
   // Reads a table from the server (SHOW CREATE TABLE) into the catalog and the history.
+  // `applied`, when given, receives the statements recorded (for schema change events).
   std::shared_ptr<const sluice::mysql::Table> load_from_server(DbClient& db, const std::string& database,
                                                                const std::string& table,
                                                                const sluice::api::OffsetMap& position,
-                                                               int64_t ts_ms);
+                                                               int64_t ts_ms, std::vector<Applied>* applied = nullptr);
 
   std::shared_ptr<const sluice::mysql::Table> find(const std::string& db, const std::string& table) const {
     return catalog_.find(db, table);

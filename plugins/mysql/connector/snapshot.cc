@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "plugins/mysql/connector/schema_change.h"
 #include "plugins/mysql/schema/value_mapping.h"
 
 namespace sluice::mysql::cdc {
@@ -87,12 +88,29 @@ BinlogPosition Snapshotter::run(bool data) {
   at_.snapshot = true;
   std::vector<TableSchemasPtr> schemas;
   tracker_.catalog() = sluice::mysql::Schemas();
+  std::vector<SchemaTracker::Applied> ddl;
   for (auto& [db, t] : tables) {
-    if (auto table = tracker_.load_from_server(lock, db, t, to_offset(at_), at_.ts_sec * 1000))
+    if (auto table = tracker_.load_from_server(lock, db, t, to_offset(at_), at_.ts_sec * 1000, &ddl))
       if (auto s = cache_.of(table)) schemas.push_back(s);
   }
   tracker_.flush();
-  lock.execute("UNLOCK TABLES");
+  lock.execute("UNLOCK TABLES");  // held only this long; the reader's transaction keeps the view
+  if (o_.include_schema_changes) {
+    // As Debezium: the snapshot's DDL on the <topic.prefix> topic, before the data.
+    SchemaChangeBuilder changes(o_.topic_prefix, builder_.source_schema());
+    for (auto& a : ddl) {
+      SourceFields f;
+      f.ts_ms = at_.ts_sec * 1000;
+      f.snapshot = "true";
+      f.db = a.database;
+      for (auto& ch : a.changes) f.table += (f.table.empty() ? "" : ",") + ch.id.table;
+      f.file = at_.file;
+      f.pos = at_.pos;
+      if (!queue_.push(changes.build(a.database, a.ddl, a.changes, f.ts_ms, builder_.source(f), to_offset(at_),
+                                     builder_.partition())))
+        throw std::runtime_error("stopping");
+    }
+  }
   log_line("INFO", "snapshot at " + at_.file + ":" + std::to_string(at_.pos) + ", " + std::to_string(schemas.size()) +
                        " tables" + (data ? "" : " (schema only)"));
   if (!data) {
