@@ -71,7 +71,12 @@ def main():
             workers = [Worker(sluice, kc.bootstrap, work, f"s{i}", group=GROUP, topics=TOPICS, extra=SLUICE_EXTRA)
                        for i in range(2)]
             wait_for(lambda: all(sluice_running(w) for w in workers), 120, "Sluice to run the JVM's connector")
-            code, _, cfg = workers[1].rest.get("/connectors/vs/config")
+            deadline = time.monotonic() + 60
+            while True:  # 409 while a rebalance is due (clients retry)
+                code, _, cfg = workers[1].rest.get("/connectors/vs/config")
+                if code != 409 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
             assert code == 200 and cfg["topic"] == "vs" and cfg["tasks.max"] == "2", (code, cfg)
             code, _, offsets = workers[0].rest.get("/connectors/vs/offsets")
             assert code == 200 and len(offsets["offsets"]) == 2, (code, offsets)
