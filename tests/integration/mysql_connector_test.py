@@ -41,7 +41,7 @@ TOPICS = ["dbserver1.inventory.products", "plain.inventory.products", "dbserver1
           "ty.inventory.types", "ty", "r1.shop.orders", "r1",
           "k1.shop.bulk", "k1", "bad.shop.orders", "bad", "clash.shop.orders", "clash",
           "p1.shop.orders", "p1", "d1.shop.evolve", "d1", "cs.shop.busy", "cs", "__debezium-heartbeat.r1",
-          "tm.inventory.types", "tm", "r1.transaction"]
+          "tm.inventory.types", "tm", "r1.transaction", "nd.shop.orders", "nd"]
 
 
 def check(cond, what):
@@ -426,6 +426,26 @@ def test_snapshot_with_writes(db, kafka, work):
         w.stop()
 
 
+def test_no_data(db, kafka, work):
+    """snapshot.mode=no_data: schemas only, no `r` events; the schema change events carry an
+    offset that completes the snapshot, so changes made while the worker is down are streamed
+    after the restart."""
+    cfg = connector_config(db, "nd", 5411, **{"table.include.list": "shop\\.orders", "snapshot.mode": "no_data"})
+    w = Standalone(SLUICE, kafka.bootstrap, work)
+    w.rest.request("PUT", "/connectors/nd/config", cfg)
+    wait_records(kafka.bootstrap, "nd", 2)
+    time.sleep(1.5)  # offsets flushed
+    w.stop()
+    db.sql("INSERT INTO shop.orders VALUES (900, 9)")
+    w = Standalone(SLUICE, kafka.bootstrap, work)
+    try:
+        got = wait_records(kafka.bootstrap, "nd.shop.orders", 1)
+        ops = [(json.loads(v)["op"], json.loads(k)["id"]) for k, v in got]
+        check(ops == [("c", 900)], f"no_data: only the change made while down: {ops}")
+    finally:
+        w.stop()
+
+
 # --- 4. DDL mid-stream ------------------------------------------------------------------------
 
 def test_ddl(db, kafka, work):
@@ -569,8 +589,8 @@ def main():
         prefixes = [t for t in TOPICS if "." not in t]
         kafka = DevKafka(SLUICE, [t + ":1" for t in TOPICS + ["history." + p for p in prefixes]])
         KAFKA[0] = kafka.bootstrap
-        for test in (test_envelope, test_types, test_restart, test_crash, test_snapshot_with_writes, test_ddl,
-                     test_failures):
+        for test in (test_envelope, test_types, test_restart, test_crash, test_snapshot_with_writes, test_no_data,
+                     test_ddl, test_failures):
             started = time.monotonic()
             try:
                 work = temp_dir()  # each test its own worker folder (connectors, offsets)

@@ -98,7 +98,11 @@ BinlogPosition Snapshotter::run(bool data) {
   if (o_.include_schema_changes) {
     // As Debezium: the snapshot's DDL on the <topic.prefix> topic, before the data.
     SchemaChangeBuilder changes(o_.topic_prefix, builder_.source_schema());
-    for (auto& a : ddl) {
+    for (size_t i = 0; i < ddl.size(); ++i) {
+      const auto& a = ddl[i];
+      // Without data (no_data) the last schema change completes the snapshot.
+      BinlogPosition off = at_;
+      off.snapshot = data || i + 1 < ddl.size();
       SourceFields f;
       f.ts_ms = at_.ts_sec * 1000;
       f.snapshot = "true";
@@ -106,7 +110,7 @@ BinlogPosition Snapshotter::run(bool data) {
       for (auto& ch : a.changes) f.table += (f.table.empty() ? "" : ",") + ch.id.table;
       f.file = at_.file;
       f.pos = at_.pos;
-      if (!queue_.push(changes.build(a.database, a.ddl, a.changes, f.ts_ms, builder_.source(f), to_offset(at_),
+      if (!queue_.push(changes.build(a.database, a.ddl, a.changes, f.ts_ms, builder_.source(f), to_offset(off),
                                      builder_.partition())))
         throw std::runtime_error("stopping");
     }
