@@ -41,7 +41,7 @@ TOPICS = ["dbserver1.inventory.products", "plain.inventory.products", "dbserver1
           "ty.inventory.types", "ty", "r1.shop.orders", "r1",
           "k1.shop.bulk", "k1", "bad.shop.orders", "bad", "clash.shop.orders", "clash",
           "p1.shop.orders", "p1", "d1.shop.evolve", "d1", "cs.shop.busy", "cs", "__debezium-heartbeat.r1",
-          "tm.inventory.types", "tm", "r1.transaction", "nd.shop.orders", "nd"]
+          "tm.inventory.types", "tm", "r1.transaction", "nd.shop.orders", "nd", "mg.shop.gt", "mg"]
 
 
 def check(cond, what):
@@ -446,6 +446,38 @@ def test_no_data(db, kafka, work):
         w.stop()
 
 
+def test_mariadb_gtid(db, kafka, work):
+    """Debezium 2.7's MariaDB class: source.connector "mariadb", source.gtid set, offsets with
+    the MariaDB GTID set, and a restart resumes by GTID (@slave_connect_state)."""
+    db.sql("CREATE TABLE shop.gt (id INT PRIMARY KEY, v INT); INSERT INTO shop.gt VALUES (1, 1)")
+    cfg = connector_config(db, "mg", 5412, **{"table.include.list": "shop\\.gt",
+                                              "connector.class": "io.debezium.connector.mariadb.MariaDbConnector"})
+    w = Standalone(SLUICE, kafka.bootstrap, work)
+    w.rest.request("PUT", "/connectors/mg/config", cfg)
+    wait_records(kafka.bootstrap, "mg.shop.gt", 1)
+    db.sql("INSERT INTO shop.gt VALUES (2, 2); UPDATE shop.gt SET v=10 WHERE id=1")
+    wait_records(kafka.bootstrap, "mg.shop.gt", 3)
+    time.sleep(1.5)
+    w.stop()
+    with open(os.path.join(work, "offsets"), errors="replace") as f:
+        stored = f.read()
+    check('"gtids"' in stored, f"MariaDB GTIDs in the stored offset: {stored[-300:]}")
+    db.sql("INSERT INTO shop.gt VALUES (3, 3); FLUSH BINARY LOGS; INSERT INTO shop.gt VALUES (4, 4)")
+    w = Standalone(SLUICE, kafka.bootstrap, work)
+    try:
+        wait_records(kafka.bootstrap, "mg.shop.gt", 5)
+        time.sleep(1)
+        got = records(kafka.bootstrap, "mg.shop.gt")
+        ops = [(json.loads(v)["op"], json.loads(k)["id"]) for k, v in got]
+        check(ops == [("r", 1), ("c", 2), ("u", 1), ("c", 3), ("c", 4)], f"GTID resume: every change once: {ops}")
+        src = json.loads(got[-1][1])["source"]
+        check(src["connector"] == "mariadb" and src["gtid"] and src["gtid"].startswith("0-101-"),
+              f"MariaDB source block: {src}")
+        check("by GTIDs 0-101-" in w.log_text(), "the restart resumed by GTID")
+    finally:
+        w.stop()
+
+
 # --- 4. DDL mid-stream ------------------------------------------------------------------------
 
 def test_ddl(db, kafka, work):
@@ -590,7 +622,7 @@ def main():
         kafka = DevKafka(SLUICE, [t + ":1" for t in TOPICS + ["history." + p for p in prefixes]])
         KAFKA[0] = kafka.bootstrap
         for test in (test_envelope, test_types, test_restart, test_crash, test_snapshot_with_writes, test_no_data,
-                     test_ddl, test_failures):
+                     test_mariadb_gtid, test_ddl, test_failures):
             started = time.monotonic()
             try:
                 work = temp_dir()  # each test its own worker folder (connectors, offsets)

@@ -1,6 +1,7 @@
 #include "plugins/mysql/connector/streamer.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 #include "plugins/mysql/binlog/constants.h"
@@ -53,17 +54,37 @@ void Streamer::start_dump(DbClient& binlog, const BinlogPosition& from) {
   parser_ = sluice::mysql::EventParser();
   parser_.assume_checksum(checksum == "CRC32" ? sluice::mysql::ChecksumAlg::kCrc32
                                               : sluice::mysql::ChecksumAlg::kOff);
+  bool by_gtid = use_gtids() && !from.gtids.empty();
+  if (by_gtid) {
+    // MariaDB continues after the given GTIDs; the server names the file in its first ROTATE.
+    std::string state;
+    for (char c : from.gtids)
+      if (isdigit(static_cast<unsigned char>(c)) || c == '-' || c == ',') state += c;
+    binlog.execute("SET @slave_connect_state='" + state + "', @slave_gtid_strict_mode=0, "
+                   "@slave_gtid_ignore_duplicates=0");
+  }
   std::string payload;
-  put_u32(payload, static_cast<uint32_t>(from.pos));
+  put_u32(payload, by_gtid ? 4u : static_cast<uint32_t>(from.pos));
   put_u16(payload, o_.include_query ? kSendAnnotateRows : 0);
   put_u32(payload, o_.server_id);
-  payload += from.file;
+  if (!by_gtid) payload += from.file;
   binlog.send_command(kComBinlogDump, payload);
 }
 
 void Streamer::run(DbClient& binlog, DbClient& meta, const BinlogPosition& from) {
   meta_ = &meta;
   file_ = from.file;
+  gtid_state_.clear();
+  if (use_gtids()) {
+    size_t i = 0;
+    while (i < from.gtids.size()) {
+      size_t j = from.gtids.find(',', i);
+      std::string g = from.gtids.substr(i, j == std::string::npos ? std::string::npos : j - i);
+      if (!g.empty()) gtid_state_[static_cast<uint32_t>(std::strtoul(g.c_str(), nullptr, 10))] = g;
+      if (j == std::string::npos) break;
+      i = j + 1;
+    }
+  }
   in_tx_ = false;
   armed_ = from.event > 0 || from.row > 0;
   skip_events_ = from.event;
@@ -96,7 +117,14 @@ BinlogPosition Streamer::position(int64_t event, int64_t row) const {
   p.row = row;
   p.server_id = server_id_;
   p.ts_sec = ts_sec_;
+  if (use_gtids()) p.gtids = gtid_set();
   return p;
+}
+
+std::string Streamer::gtid_set() const {
+  std::string out;
+  for (auto& [domain, g] : gtid_state_) out += (out.empty() ? "" : ",") + g;
+  return out;
 }
 
 void Streamer::begin_tx(uint64_t start) {
@@ -137,11 +165,13 @@ void Streamer::end_tx(uint64_t next) {
   in_tx_ = false;
   standalone_ = false;
   armed_ = false;
+  if (use_gtids() && gtid_) gtid_state_[gtid_domain_] = *gtid_;
   BinlogPosition p;
   p.file = file_;
   p.pos = next;
   p.server_id = server_id_;
   p.ts_sec = ts_sec_;
+  if (use_gtids()) p.gtids = gtid_set();
   set_resume(p);
 }
 
@@ -175,6 +205,7 @@ void Streamer::handle(const sluice::mysql::Event& ev) {
     begin_tx(event_start_);
     standalone_ = g->standalone();
     gtid_ = g->to_string();
+    gtid_domain_ = g->domain_id;
     return;
   }
   if (std::holds_alternative<GtidEvent>(ev.data)) {

@@ -5,6 +5,7 @@
 // (restart, reconnect) skips exactly that.
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -72,6 +73,11 @@ class Streamer {
   int64_t tx_events_ = 0;
   std::optional<int64_t> thread_;
   std::optional<std::string> gtid_, query_;
+  // MariaDB GTID positioning (the MariaDbConnector class): the last committed GTID per domain.
+  std::map<uint32_t, std::string> gtid_state_;
+  uint32_t gtid_domain_ = 0;
+  bool use_gtids() const { return o_.flavor == "mariadb"; }
+  std::string gtid_set() const;
   // Resume skipping, for the first transaction after (re)connecting.
   bool armed_ = false;
   // provide.transaction.metadata
