@@ -299,11 +299,11 @@ def main():
               f"primary-key change: delete + tombstone of the old key, create of the new {uops}")
 
         # -- the users' registration JSON, as their curl script sends it -------------------
-        # Its add.fields lists "source", which Debezium 2.7's unwrap resolves to the envelope's
-        # whole source struct with an empty copied schema (SchemaUtil.copySchemaBasics), so
-        # Struct.put fails with "Struct schemas do not match." on the first record: the JVM
-        # worker fails the task, and so does Sluice (plugins/transforms reproduces it). The
-        # connector itself (the database.server.name alias, slot, snapshot) works.
+        # Its add.fields lists "source", which Debezium 2.7's unwrap (as read from its code, and
+        # as plugins/transforms ports it) resolves to the envelope's whole source struct with a
+        # field-less copied schema (SchemaUtil.copySchemaBasics), so Struct.put fails with
+        # "Struct schemas do not match." on the first record and the task fails. The connector
+        # itself (the database.server.name alias, slot, snapshot) works.
         code, _, body = rest.request("POST", "/connectors", raw=user_registration(pg))
         check(code == 201, f"POST of the registration JSON answered {code} {body}")
         wait_for(lambda: task_state(rest, "postgres-connector")[0] == "FAILED", 60,
