@@ -30,7 +30,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
 from mariadb import MariaDB  # noqa: E402
-from sluice_process import DevKafka, Standalone, kcat_lines, quote, temp_dir, wait_for  # noqa: E402
+from sluice_process import DevKafka, Standalone, end_offset, kcat_lines, quote, temp_dir, wait_for  # noqa: E402
 
 SLUICE = os.path.abspath(sys.argv[1])
 FAILURES = []
@@ -41,7 +41,7 @@ TOPICS = ["dbserver1.inventory.products", "plain.inventory.products", "dbserver1
           "ty.inventory.types", "ty", "r1.shop.orders", "r1",
           "k1.shop.bulk", "k1", "bad.shop.orders", "bad", "clash.shop.orders", "clash",
           "p1.shop.orders", "p1", "d1.shop.evolve", "d1", "cs.shop.busy", "cs", "__debezium-heartbeat.r1",
-          "tm.inventory.types", "tm", "r1.transaction", "nd.shop.orders", "nd", "mg.shop.gt", "mg"]
+          "tm.inventory.types", "tm", "r1.transaction", "nd.shop.orders", "nd", "mg.shop.gt", "mg", "ms.shop.snap", "ms"]
 
 
 def check(cond, what):
@@ -478,6 +478,42 @@ def test_mariadb_gtid(db, kafka, work):
         w.stop()
 
 
+def test_kill_mid_snapshot(db, kafka, work):
+    """SIGKILL while the snapshot is being written: the stored offset says snapshot=true, so the
+    restart snapshots again; every row is in Kafka and the last event per key equals the table."""
+    db.sql("CREATE TABLE shop.snap (id INT PRIMARY KEY, v INT NOT NULL);"
+           "INSERT INTO shop.snap SELECT seq, seq FROM seq_1_to_8000", database="shop")
+    cfg = connector_config(db, "ms", 5413, **{"table.include.list": "shop\\.snap", "max.batch.size": "20",
+                                              "max.queue.size": "40"})
+    w = Standalone(SLUICE, kafka.bootstrap, work, extra={"offset.flush.interval.ms": "100"})
+    w.rest.request("PUT", "/connectors/ms/config", cfg)
+    wait_for(lambda: end_offset(kafka.bootstrap, "ms.shop.snap") >= 300, 60, "part of the snapshot")
+    w.proc.send_signal(signal.SIGKILL)
+    w.proc.wait()
+    at_kill = end_offset(kafka.bootstrap, "ms.shop.snap")
+    check(at_kill < 8000, f"killed mid-snapshot ({at_kill} of 8000 rows written)")
+    db.sql("UPDATE shop.snap SET v = -v WHERE id <= 10")
+    w = Standalone(SLUICE, kafka.bootstrap, work)
+    try:
+        table = {int(r[0]): int(r[1]) for r in db.query("SELECT id, v FROM shop.snap")}
+        state = {}
+
+        def converged():
+            state.clear()
+            for k, v in records(kafka.bootstrap, "ms.shop.snap"):
+                state[json.loads(k)["id"]] = json.loads(v)["after"]["v"]
+            return state == table
+        try:
+            wait_for(converged, 90, "Kafka equal to the table after the second snapshot")
+        except AssertionError:
+            pass
+        check(state == table, f"mid-snapshot kill: {len(table)} rows, {len(state)} keys in Kafka")
+        ops = [json.loads(v)["source"]["snapshot"] for _, v in records(kafka.bootstrap, "ms.shop.snap")]
+        check(ops.count("last") == 1, f"one completed snapshot (one 'last' marker): {ops.count('last')}")
+    finally:
+        w.stop()
+
+
 # --- 4. DDL mid-stream ------------------------------------------------------------------------
 
 def test_ddl(db, kafka, work):
@@ -622,7 +658,7 @@ def main():
         kafka = DevKafka(SLUICE, [t + ":1" for t in TOPICS + ["history." + p for p in prefixes]])
         KAFKA[0] = kafka.bootstrap
         for test in (test_envelope, test_types, test_restart, test_crash, test_snapshot_with_writes, test_no_data,
-                     test_mariadb_gtid, test_ddl, test_failures):
+                     test_mariadb_gtid, test_kill_mid_snapshot, test_ddl, test_failures):
             started = time.monotonic()
             try:
                 work = temp_dir()  # each test its own worker folder (connectors, offsets)
