@@ -5,16 +5,21 @@
 1. envelope: snapshot (`r`) and streaming insert/update/delete/tombstone of the spec's
    inventory.products table (spec/debezium.md §5.2) with the exact Debezium 2.7 JSON, key and
    value, in both schemas.enable modes (one connector each, converters set per connector).
-2. types: one row per column type, snapshot and binlog values agree and match Debezium's mapping.
-3. restart: the worker stopped mid-stream, rows written while it is down, then resumed: every
-   row once. Then a multi-row event with a SIGKILL while streaming: the table contents
-   compared with the last event per key in Kafka.
-4. DDL mid-stream: ALTER TABLE ADD COLUMN, the next row carries the new column; then DDL
-   (DROP/MODIFY COLUMN, RENAME TABLE, CREATE TABLE) while the worker is down: after the restart
-   the schema history and the binlog's DDL give each row the schema it was written under, and
-   the ALTER is in the schema history topic.
-5. failures: a purged binlog, binlog_format=STATEMENT, a clashing database.server.id: task
-   FAILED with a message that names the problem and its fix.
+2. types: one row per column type, snapshot and binlog values as Debezium maps them; again on a
+   server with binlog_row_metadata=MINIMAL.
+3. restart: the worker stopped mid-stream, rows written while it is down (across a binlog
+   rotation), then resumed: every change once, in order; heartbeats and transaction metadata
+   (BEGIN/END records, event.block) after a reconfiguration. SIGKILL while multi-row events
+   stream: the table compared with the last event per key in Kafka. Writes during the
+   snapshot: every row once as `r` or `c`. SIGKILL mid-snapshot: snapshot again, no loss.
+   snapshot.mode=no_data: changes made while down are streamed after the restart.
+   MariaDbConnector: source "mariadb", GTIDs in the offsets, resume by GTID.
+4. DDL mid-stream: ALTER TABLE ADD COLUMN, the next row carries the new column, the schema
+   change events (snapshot and streamed) on the <topic.prefix> topic; then DDL (DROP/MODIFY
+   COLUMN, RENAME TABLE, CREATE TABLE) while the worker is down: after the restart the schema
+   history and the binlog's DDL give each row the schema it was written under.
+5. failures: a purged binlog (then snapshot.mode=when_needed recovers), binlog_format=STATEMENT,
+   a clashing database.server.id: task FAILED with a message that names the problem and its fix.
 
 usage: mysql_connector_test.py SLUICE_BINARY
 """
