@@ -647,16 +647,18 @@ void DistributedHerder::write_statuses() {
     if (item.is_connector() && snap.connectors.count(item.connector) &&
         snap.target(item.connector) == storage::TargetState::Stopped)
       now.push_back({status_key(item), {"STOPPED", std::nullopt, id, gen}});
+  // Written when the status topic (as last read) says something else: another worker's record
+  // for the same task (the previous owner, the leader's UNASSIGNED) is replaced too.
+  auto cache = statuses_->cache();
   std::vector<storage::KeyValue> writes;
   std::vector<std::pair<std::string, storage::StatusValue>> wrote;
-  {
-    std::lock_guard lock(mu_);
-    for (auto& [key, v] : now) {
-      auto it = written_.find(key);
-      if (it != written_.end() && it->second.state == v.state && it->second.trace == v.trace) continue;
-      writes.push_back({key, storage::encode_status(v)});
-      wrote.push_back({key, v});
-    }
+  for (auto& [key, v] : now) {
+    storage::StatusKey k = storage::parse_status_key(key);
+    auto cur = k.kind == storage::StatusKey::Connector ? cache.connector(k.connector) : cache.task(k.connector, k.task);
+    if (v.state == "UNASSIGNED") continue;  // not started yet (or gone): nothing to report
+    if (cur && cur->state == v.state && cur->trace == v.trace && cur->worker_id == v.worker_id) continue;
+    writes.push_back({key, storage::encode_status(v)});
+    wrote.push_back({key, v});
   }
   if (writes.empty()) return;
   if (auto st = statuses_->write(writes, kStatusWriteTimeoutMs); !st) {

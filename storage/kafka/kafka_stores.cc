@@ -1,5 +1,8 @@
 #include "storage/kafka/kafka_stores.h"
 
+#include <chrono>
+#include <thread>
+
 #include "runtime/common/log.h"
 
 namespace sluice::storage {
@@ -27,8 +30,14 @@ Status ensure_internal_topic(kafka::TopicAdmin& admin, kafka::NewTopic topic, co
   if (*outcome == kafka::CreateOutcome::Created) log::info("worker", "created internal topic ", topic.name);
   if (*outcome == kafka::CreateOutcome::Unsupported)
     log::info("worker", "the broker cannot create topics; using the existing topic ", topic.name);
-  // The topic must be there now, whatever CreateTopics said.
+  // The topic must be there now, whatever CreateTopics said; a topic just created takes a
+  // moment to show in every broker's metadata.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   auto log = kafka::CompactedLog::open(topic.name, props, "topic-check", timeout_ms);
+  while (!log && *outcome == kafka::CreateOutcome::Created && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    log = kafka::CompactedLog::open(topic.name, props, "topic-check", timeout_ms);
+  }
   if (!log)
     return Error::fatal("internal topic " + topic.name + " does not exist and could not be created (" +
                             log.error().message + "); create it with cleanup.policy=compact",

@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(HERE.parent / "support"))
 sys.path.insert(0, str(HERE))
-from sluice_process import free_port, kcat_lines, temp_dir, wait_for  # noqa: E402
+from sluice_process import end_offset, free_port, kcat_lines, temp_dir, wait_for  # noqa: E402
 from distributed_lib import DEV_KAFKA_TIMEOUTS, ControlledDevKafka, Worker  # noqa: E402
 
 TOPIC = "vs"
@@ -100,7 +100,7 @@ def main():
 
         workers = [Worker(sluice, kafka.bootstrap, work, f"w{i}") for i in range(3)]
         config = {"connector.class": "org.apache.kafka.connect.tools.VerifiableSourceConnector",
-                  "tasks.max": str(TASKS), "topic": TOPIC, "throughput": "200"}
+                  "tasks.max": str(TASKS), "topic": TOPIC, "throughput": "100"}
 
         # Create through the third worker (a follower unless it happens to lead).
         code, _, body = retry_409(lambda: workers[2].rest.request("POST", "/connectors",
@@ -142,11 +142,11 @@ def main():
         code, _, body = retry_409(lambda: workers[2].rest.request(
             "POST", f"/connectors/{TOPIC}/tasks/1/restart"), "task restart")
         assert code == 204, (code, body)
-        config["throughput"] = "300"
+        config["throughput"] = "150"
         code, _, body = retry_409(lambda: workers[1].rest.request("PUT", f"/connectors/{TOPIC}/config", config),
                                   "update")
         assert code == 200, (code, body)
-        wait_for(lambda: all(w.rest.get(f"/connectors/{TOPIC}/config")[2].get("throughput") == "300"
+        wait_for(lambda: all(w.rest.get(f"/connectors/{TOPIC}/config")[2].get("throughput") == "150"
                              for w in workers), 30, "the update on every worker")
         wait_for(lambda: running_everywhere(workers), 30, "RUNNING after update")
         code, _, body = workers[2].rest.get(f"/connectors/{TOPIC}/offsets")
@@ -185,11 +185,11 @@ def main():
         # Everything down, everything up: state and offsets come back from the topics.
         for w in survivors:
             assert w.stop()[0] == 0
-        high = len(kcat_lines(kafka.bootstrap, TOPIC))
+        high = end_offset(kafka.bootstrap, TOPIC)
         for w in survivors:
             w.start()
         wait_for(lambda: running_everywhere(survivors), 60, "RUNNING after a full restart")
-        wait_for(lambda: len(kcat_lines(kafka.bootstrap, TOPIC)) > high + 300, 30, "records after the full restart")
+        wait_for(lambda: end_offset(kafka.bootstrap, TOPIC) > high + 150, 30, "records after the full restart")
         assert survivors[1].rest.request("PUT", f"/connectors/{TOPIC}/pause")[0] == 202
         wait_for(lambda: running_everywhere(survivors, state="PAUSED"), 30, "PAUSED before the check")
 
