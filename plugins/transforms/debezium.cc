@@ -329,12 +329,26 @@ class ExtractNewRecordState final : public api::Transformation {
         if (!a.present) continue;
         Value v = a.read(env, fields_[f]);
         const api::Field& of = os.fields()[i];
-        validate_value(&of.name, *of.schema, v);
+        validate_add_field(of, fields_[f], v);
         s.put(i++, std::move(v));
       }
     }
     r.value_schema = *out;
     r.value = Value::structure(std::move(s));
+  }
+
+  // Debezium copies an added field's schema without its fields (copySchemaBasics), so an entry
+  // naming a whole struct (add.fields=source) fails every record, on the JVM too. The failure
+  // stays; the message adds what to write instead.
+  static void validate_add_field(const api::Field& out, const FieldReference& ref, const Value& v) {
+    try {
+      validate_value(&out.name, *out.schema, v);
+    } catch (const DataException& e) {
+      if (out.schema->type() != Type::Struct) throw;
+      throw DataException(std::string(e.what()) + " (add.fields entry '" + ref.field +
+                          "' names a whole struct, which ExtractNewRecordState cannot copy; list "
+                          "its fields instead, e.g. " + ref.field + ".ts_ms," + ref.field + ".table)");
+    }
   }
 
   // Where an add.fields entry's value is in envelopes of one schema, found once per schema

@@ -207,6 +207,19 @@ TEST_CASE("ExtractNewRecordState shares its derived schema across records", "[tr
   CHECK_FALSE(a.value_schema->optional());
 }
 
+// Debezium 2.7.4 fails the same record with "Struct schemas do not match." (checked on the JVM:
+// copySchemaBasics drops the struct's fields); Sluice keeps the failure and says what to write.
+TEST_CASE("ExtractNewRecordState add.fields naming a whole struct fails with a hint", "[transforms][unwrap]") {
+  auto t = transform("io.debezium.transforms.ExtractNewRecordState",
+                     {{"add.fields", "op,ts_ms,source"}, {"delete.handling.mode", "rewrite"}});
+  SourceRecord r = envelope_record("c", Value(), row(1, "a"));
+  bool drop = false;
+  auto s = t->apply(r, drop);
+  REQUIRE_FALSE(s.is_ok());
+  CHECK(s.message().find("Struct schemas do not match.") == 0);
+  CHECK(s.message().find("list its fields instead, e.g. source.ts_ms,source.table") != std::string::npos);
+}
+
 TEST_CASE("a transformation leaves what it does not touch shared", "[transforms]") {
   auto t = transform("org.apache.kafka.connect.transforms.RegexRouter", {{"regex", "(.*)"}, {"replacement", "$1-x"}});
   SourceRecord r = envelope_record("c", Value(), row(1, "a"));
