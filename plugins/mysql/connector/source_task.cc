@@ -176,7 +176,7 @@ void MySqlSourceTask::stream_forever(BinlogPosition from) {
       }
       if (stopping_.load()) break;
       log_line("INFO", "streaming from " + from.file + ":" + std::to_string(from.pos) +
-                           (o_.flavor == "mariadb" && !from.gtids.empty() ? " by GTIDs " + from.gtids : "") +
+                           (!from.gtids.empty() ? " (GTIDs " + from.gtids + ")" : "") +
                            (from.event || from.row ? " (skipping " + std::to_string(from.event) + " events, " +
                                                          std::to_string(from.row) + " rows)" : ""));
       streamer.run(binlog, meta, from);

@@ -17,11 +17,25 @@ using sluice::mysql::RowsKind;
 namespace {
 
 constexpr int kComBinlogDump = 0x12;
+constexpr int kComBinlogDumpGtid = 0x1e;
+constexpr uint16_t kThroughGtid = 0x04;
 constexpr uint16_t kSendAnnotateRows = 2;
 constexpr uint16_t kArtificial = 0x20;
 
 void put_u16(std::string& s, uint32_t v) { s += char(v & 0xff); s += char((v >> 8) & 0xff); }
 void put_u32(std::string& s, uint32_t v) { for (int i = 0; i < 4; ++i) s += char((v >> (8 * i)) & 0xff); }
+void put_u64(std::string& s, uint64_t v) { for (int i = 0; i < 8; ++i) s += char((v >> (8 * i)) & 0xff); }
+
+std::string uuid_text(const std::array<uint8_t, 16>& sid) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < sid.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += hex[sid[i] >> 4];
+    out += hex[sid[i] & 0xf];
+  }
+  return out;
+}
 
 // Server heartbeats well under the read timeout, and often enough for heartbeat.interval.ms.
 int64_t heartbeat_period_ns(const Options& o) {
@@ -54,7 +68,22 @@ void Streamer::start_dump(DbClient& binlog, const BinlogPosition& from) {
   parser_ = sluice::mysql::EventParser();
   parser_.assume_checksum(checksum == "CRC32" ? sluice::mysql::ChecksumAlg::kCrc32
                                               : sluice::mysql::ChecksumAlg::kOff);
-  bool by_gtid = use_gtids() && !from.gtids.empty();
+  if (mysql_gtids_ && !from.gtids.empty()) {
+    // MySQL auto-position: the server sends every transaction not in the set, from its first
+    // binlog that has one; it names the file in its first ROTATE.
+    std::string purged = binlog.scalar("SELECT @@global.gtid_purged").value_or("");
+    std::string set = mysql_start_set(from.gtids, purged).encode();
+    std::string payload;
+    put_u16(payload, kThroughGtid | (o_.include_query ? kSendAnnotateRows : 0));
+    put_u32(payload, o_.server_id);
+    put_u32(payload, 0);  // no file name
+    put_u64(payload, 4);
+    put_u32(payload, static_cast<uint32_t>(set.size()));
+    payload += set;
+    binlog.send_command(kComBinlogDumpGtid, payload);
+    return;
+  }
+  bool by_gtid = o_.flavor == "mariadb" && !from.gtids.empty();
   if (by_gtid) {
     // MariaDB continues after the given GTIDs; the server names the file in its first ROTATE.
     std::string state;
@@ -71,11 +100,31 @@ void Streamer::start_dump(DbClient& binlog, const BinlogPosition& from) {
   binlog.send_command(kComBinlogDump, payload);
 }
 
+GtidSet Streamer::mysql_start_set(const std::string& stored, const std::string& purged) {
+  GtidSet start = GtidSet::parse(stored), gone = GtidSet::parse(purged);
+  start.add_missing_uuids(gone);
+  if (!start.contains(gone))
+    throw StreamError("the server purged binlogs holding transactions the stored offset's GTID set (" + stored +
+                      ") does not include (gtid_purged " + purged + "). Set snapshot.mode=when_needed to take "
+                      "a new snapshot, or remove the connector's offsets, to continue");
+  return start;
+}
+
 void Streamer::run(DbClient& binlog, DbClient& meta, const BinlogPosition& from) {
   meta_ = &meta;
   file_ = from.file;
   gtid_state_.clear();
-  if (use_gtids()) {
+  mysql_gtids_ = o_.flavor != "mariadb" && !binlog.is_mariadb() &&
+                 binlog.scalar("SELECT @@global.gtid_mode").value_or("OFF") == "ON";
+  mysql_set_ = GtidSet();
+  if (mysql_gtids_) {
+    try {
+      mysql_set_ = GtidSet::parse(from.gtids);
+    } catch (const std::invalid_argument& e) {
+      throw StreamError(std::string("the stored offset's \"gtids\": ") + e.what());
+    }
+  }
+  if (o_.flavor == "mariadb") {
     size_t i = 0;
     while (i < from.gtids.size()) {
       size_t j = from.gtids.find(',', i);
@@ -122,6 +171,7 @@ BinlogPosition Streamer::position(int64_t event, int64_t row) const {
 }
 
 std::string Streamer::gtid_set() const {
+  if (mysql_gtids_) return mysql_set_.to_string();
   std::string out;
   for (auto& [domain, g] : gtid_state_) out += (out.empty() ? "" : ",") + g;
   return out;
@@ -165,7 +215,9 @@ void Streamer::end_tx(uint64_t next) {
   in_tx_ = false;
   standalone_ = false;
   armed_ = false;
-  if (use_gtids() && gtid_) gtid_state_[gtid_domain_] = *gtid_;
+  if (o_.flavor == "mariadb" && gtid_) gtid_state_[gtid_domain_] = *gtid_;
+  if (mysql_gtids_ && !mysql_gtid_uuid_.empty()) mysql_set_.add(mysql_gtid_uuid_, mysql_gtid_gno_);
+  mysql_gtid_uuid_.clear();
   BinlogPosition p;
   p.file = file_;
   p.pos = next;
@@ -177,8 +229,9 @@ void Streamer::end_tx(uint64_t next) {
 
 void Streamer::handle(const sluice::mysql::Event& ev) {
   const auto& h = ev.header;
-  bool artificial = (h.flags & kArtificial) || h.log_pos == 0;
-  if (!artificial) {
+  // Events inside a TRANSACTION_PAYLOAD keep the payload event's position.
+  bool artificial = !in_payload_ && ((h.flags & kArtificial) || h.log_pos == 0);
+  if (!artificial && !in_payload_) {
     next_pos_ = h.log_pos;
     event_start_ = h.log_pos - h.event_size;
     if (h.timestamp) ts_sec_ = h.timestamp;
@@ -197,10 +250,25 @@ void Streamer::handle(const sluice::mysql::Event& ev) {
     return;
   }
   if (artificial) return;
-  if (std::holds_alternative<FormatDescriptionEvent>(ev.data) || std::holds_alternative<HeartbeatEvent>(ev.data) ||
-      std::holds_alternative<MariaGtidListEvent>(ev.data) || std::holds_alternative<BinlogCheckpointEvent>(ev.data) ||
-      std::holds_alternative<PreviousGtidsEvent>(ev.data))
+  if (auto* pg = std::get_if<PreviousGtidsEvent>(&ev.data)) {
+    // Streaming by file/pos without a stored set: the file's predecessors' GTIDs seed it.
+    std::string text;
+    if (mysql_gtids_ && mysql_set_.empty() && pg->to_string(text).ok()) {
+      try {
+        mysql_set_ = GtidSet::parse(text);
+      } catch (const std::invalid_argument& e) {
+        log_line("WARN", std::string("PREVIOUS_GTIDS not used: ") + e.what());
+      }
+    }
     return;
+  }
+  if (std::holds_alternative<FormatDescriptionEvent>(ev.data) || std::holds_alternative<HeartbeatEvent>(ev.data) ||
+      std::holds_alternative<MariaGtidListEvent>(ev.data) || std::holds_alternative<BinlogCheckpointEvent>(ev.data))
+    return;
+  if (auto* tp = std::get_if<TransactionPayloadEvent>(&ev.data)) {
+    handle_payload(*tp);
+    return;
+  }
   if (auto* g = std::get_if<MariaGtidEvent>(&ev.data)) {
     begin_tx(event_start_);
     standalone_ = g->standalone();
@@ -208,8 +276,17 @@ void Streamer::handle(const sluice::mysql::Event& ev) {
     gtid_domain_ = g->domain_id;
     return;
   }
-  if (std::holds_alternative<GtidEvent>(ev.data)) {
+  if (auto* g = std::get_if<GtidEvent>(&ev.data)) {
     begin_tx(event_start_);
+    gtid_.reset();
+    mysql_gtid_uuid_.clear();
+    if (mysql_gtids_ && !g->anonymous) {
+      if (g->tagged) throw StreamError("tagged GTIDs (MySQL 8.4+) are not supported yet: at " + file_ + ":" +
+                                       std::to_string(event_start_));
+      mysql_gtid_uuid_ = uuid_text(g->sid);
+      mysql_gtid_gno_ = g->gno;
+      gtid_ = mysql_gtid_uuid_ + ":" + std::to_string(g->gno);
+    }
     return;
   }
   if (auto* q = std::get_if<QueryEvent>(&ev.data)) {
@@ -258,13 +335,42 @@ void Streamer::handle_ddl(const sluice::mysql::QueryEvent& q) {
     f.db = a.database;
     for (auto& ch : a.changes) f.table += (f.table.empty() ? "" : ",") + ch.id.table;
     f.server_id = server_id_;
-    if (o_.flavor == "mariadb") f.gtid = gtid_;
+    if (use_gtids()) f.gtid = gtid_;
     f.file = file_;
     f.pos = event_start_;
     f.thread = q.thread_id;
     emit(schema_changes_.build(a.database, a.ddl, a.changes, ts_sec_ * 1000, builder_.source(f), to_offset(after),
                                builder_.partition()));
   }
+}
+
+void Streamer::handle_payload(const sluice::mysql::TransactionPayloadEvent& tp) {
+  std::vector<uint8_t> events;
+  if (auto st = parser_.decompress_payload(tp, events); !st.ok())
+    throw StreamError("cannot decompress the TRANSACTION_PAYLOAD at " + file_ + ":" + std::to_string(event_start_) +
+                      ": " + st.message());
+  sluice::mysql::Event inner;
+  size_t off = 0;
+  while (off + 19 <= events.size()) {
+    uint32_t size = uint32_t(events[off + 9]) | uint32_t(events[off + 10]) << 8 | uint32_t(events[off + 11]) << 16 |
+                    uint32_t(events[off + 12]) << 24;
+    if (size < 19 || off + size > events.size()) break;
+    if (auto st = parser_.parse_embedded(events.data() + off, size, inner); !st.ok())
+      throw StreamError("cannot decode an event inside the TRANSACTION_PAYLOAD at " + file_ + ":" +
+                        std::to_string(event_start_) + ": " + st.message());
+    in_payload_ = true;
+    try {
+      handle(inner);
+    } catch (...) {
+      in_payload_ = false;
+      throw;
+    }
+    in_payload_ = false;
+    off += size;
+  }
+  if (off != events.size())
+    throw StreamError("the TRANSACTION_PAYLOAD at " + file_ + ":" + std::to_string(event_start_) +
+                      " ends inside an event (" + std::to_string(events.size() - off) + " bytes left)");
 }
 
 void Streamer::emit(SourceRecord&& r) {
@@ -343,7 +449,7 @@ void Streamer::handle_rows(const sluice::mysql::Event& ev, const sluice::mysql::
     f.db = db;
     f.table = table;
     f.server_id = ev.header.server_id;
-    if (o_.flavor == "mariadb") f.gtid = gtid_;
+    if (use_gtids()) f.gtid = gtid_;
     f.file = file_;
     f.pos = event_start_;
     f.row = static_cast<int32_t>(index);

@@ -12,6 +12,7 @@
 #include "plugins/mysql/binlog/events.h"
 #include "plugins/mysql/binlog/rows.h"
 #include "plugins/mysql/connector/capture.h"
+#include "plugins/mysql/connector/gtid_set.h"
 #include "plugins/mysql/connector/schema_change.h"
 
 namespace sluice::mysql::cdc {
@@ -31,6 +32,10 @@ class Streamer {
 
   // Streams from `from` until stopped (returns) or a failure (throws DbError / StreamError).
   void run(DbClient& binlog, DbClient& meta, const BinlogPosition& from);
+  // The GTID set a MySQL dump starts from: the stored one plus, as Debezium does, the server's
+  // purged GTIDs of server uuids the stored set does not know. Throws StreamError when the
+  // server purged transactions of the stored set's uuids that the set does not hold.
+  static GtidSet mysql_start_set(const std::string& stored, const std::string& purged);
   // Where a new connection would continue without loss or duplicates.
   BinlogPosition resume_position() const {
     std::lock_guard lock(m_);
@@ -76,7 +81,15 @@ class Streamer {
   // MariaDB GTID positioning (the MariaDbConnector class): the last committed GTID per domain.
   std::map<uint32_t, std::string> gtid_state_;
   uint32_t gtid_domain_ = 0;
-  bool use_gtids() const { return o_.flavor == "mariadb"; }
+  // MySQL GTID positioning (gtid_mode=ON on the server): the executed set, as Debezium stores it.
+  bool mysql_gtids_ = false;
+  GtidSet mysql_set_;
+  std::string mysql_gtid_uuid_;
+  int64_t mysql_gtid_gno_ = 0;
+  bool use_gtids() const { return o_.flavor == "mariadb" || mysql_gtids_; }
+  // TRANSACTION_PAYLOAD: inner events are handled at the payload's position.
+  void handle_payload(const sluice::mysql::TransactionPayloadEvent& tp);
+  bool in_payload_ = false;
   std::string gtid_set() const;
   // Resume skipping, for the first transaction after (re)connecting.
   bool armed_ = false;
