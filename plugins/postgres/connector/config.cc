@@ -130,11 +130,7 @@ ConfigDef postgres_config_def() {
   def(d, "tombstones.on.delete", ConfigType::Boolean, "true", Importance::Medium,
       "A tombstone follows each delete");
   def(d, "provide.transaction.metadata", ConfigType::Boolean, "false", Importance::Low,
-      "Transaction metadata (not supported by Sluice yet: must stay false)",
-      [](const std::string&, const std::string& v) -> std::optional<std::string> {
-        if (v == "true") return "provide.transaction.metadata=true is not supported by Sluice yet";
-        return std::nullopt;
-      });
+      "BEGIN/END records on <topic.prefix>.transaction and a transaction block in each change event");
   def(d, "heartbeat.interval.ms", ConfigType::Int, "0", Importance::Medium,
       "Heartbeat interval; 0 disables heartbeats", validators::at_least(0));
   def_optional(d, "heartbeat.action.query", ConfigType::String, Importance::Low,
@@ -265,6 +261,7 @@ PgConfig parse_config(const Config& c) {
   }
   if (!c.count("skipped.operations")) p.skipped_ops = {'t'};
   p.tombstones_on_delete = config_value::get_bool(c, "tombstones.on.delete", true);
+  p.provide_transaction_metadata = config_value::get_bool(c, "provide.transaction.metadata", false);
   p.heartbeat_interval_ms = config_value::get_long(c, "heartbeat.interval.ms", 0);
   p.heartbeat_action_query = get(c, "heartbeat.action.query");
   p.heartbeat_topic_prefix = get(c, "topic.heartbeat.prefix", "__debezium-heartbeat");

@@ -61,6 +61,9 @@ void Engine::run() {
         exported = create_slot_exporting(lsn);
       }
       snapshot(exported, lsn);
+      // With a slot that was streamed from, streaming restarts at its confirmed LSN: what
+      // committed between that and the snapshot comes again (counted in stream.cc).
+      if (!p.export_slot && have_position_ && position_.lsn) reemit_until_ = *position_.lsn;
     } else if (!slot.exists) {
       Lsn lsn = 0;
       create_slot_exporting(lsn);

@@ -47,6 +47,11 @@ class Engine {
     int64_t commit_time_us = 0;
     bool skip = false;               // already emitted before a restart
     std::optional<Lsn> skip_until;   // events up to this LSN were emitted
+    // provide.transaction.metadata: events counted so far (skipped ones too, so the orders
+    // continue after a restart mid-transaction), per schema.table in first-seen order.
+    int64_t total = 0;
+    std::vector<std::pair<std::string, int64_t>> collections;
+    bool reemitted = false;  // committed before a snapshot with the existing slot read the data
   };
 
   // setup.cc
@@ -72,6 +77,12 @@ class Engine {
   const Table* table_for(uint32_t oid);
   SourceInfo source_for(const Table* t, Lsn lsn) const;
   Position position_for(Lsn lsn, const char* type) const;
+  // The envelope's transaction block for the next event of `t` (null when disabled).
+  api::Value tx_block(const Table& t);
+  std::string tx_id() const { return std::to_string(tx_.xid); }
+  // A snapshot with an existing slot: the changes streamed after it that it already read.
+  void count_reemitted(const std::vector<api::SourceRecord>& out, size_t from);
+  void report_reemitted();
 
   std::string ctx_;
   PgConfig cfg_;
@@ -91,6 +102,8 @@ class Engine {
   bool have_position_ = false;
   Position resume_;    // what was emitted before this connection (skip filter)
   TxState tx_;
+  std::optional<Lsn> reemit_until_;  // the LSN of a snapshot taken with an existing slot
+  int64_t reemitted_ = 0;
   std::chrono::steady_clock::time_point last_status_, last_heartbeat_;
 };
 

@@ -135,6 +135,27 @@ EventFactory::EventFactory(std::string topic_prefix, std::string dbname, std::st
                             .version(1)
                             .field("prefix", schemas::optional_string())
                             .build();
+  tx_key_schema_ = SchemaBuilder::structure()
+                       .name("io.debezium.connector.common.TransactionMetadataKey")
+                       .version(1)
+                       .field("id", schemas::string())
+                       .build();
+  tx_collection_schema_ = SchemaBuilder::structure()
+                              .name("event.collection")
+                              .version(1)
+                              .field("data_collection", schemas::string())
+                              .field("event_count", schemas::int64())
+                              .build();
+  tx_value_schema_ = SchemaBuilder::structure()
+                         .name("io.debezium.connector.common.TransactionMetadataValue")
+                         .version(1)
+                         .field("status", schemas::string())
+                         .field("id", schemas::string())
+                         .field("event_count", opt_int64())
+                         .field("data_collections",
+                                SchemaBuilder::array(tx_collection_schema_).optional().build())
+                         .field("ts_ms", schemas::int64())
+                         .build();
 }
 
 Value EventFactory::source(const SourceInfo& s) const {
@@ -171,7 +192,7 @@ SchemaPtr EventFactory::envelope_schema(const Table& t) const {
 }
 
 SourceRecord EventFactory::change(const Table& t, char op, Value before, Value after,
-                                  const SourceInfo& s, const Position& pos) const {
+                                  const SourceInfo& s, const Position& pos, Value transaction) const {
   SourceRecord r;
   r.source_partition = partition_;
   r.source_offset = offset(pos);
@@ -184,6 +205,7 @@ SourceRecord EventFactory::change(const Table& t, char op, Value before, Value a
   e.put(size_t{0}, std::move(before))
       .put(size_t{1}, std::move(after))
       .put(size_t{2}, source(s))
+      .put(size_t{3}, std::move(transaction))
       .put(size_t{4}, Value::string(std::string(1, op)))
       .put(size_t{5}, Value::int64(now / 1000))
       .put(size_t{6}, Value::int64(now))
@@ -204,8 +226,9 @@ SourceRecord EventFactory::tombstone(const SourceRecord& del) const {
   return r;
 }
 
-SourceRecord EventFactory::truncate(const Table& t, const SourceInfo& s, const Position& pos) const {
-  SourceRecord r = change(t, 't', Value(), Value(), s, pos);
+SourceRecord EventFactory::truncate(const Table& t, const SourceInfo& s, const Position& pos,
+                                    Value transaction) const {
+  SourceRecord r = change(t, 't', Value(), Value(), s, pos, std::move(transaction));
   r.key_schema = nullptr;
   r.key = Value();
   return r;
@@ -260,6 +283,45 @@ SourceRecord EventFactory::heartbeat(const Position& pos) const {
   r.value_schema = heartbeat_value_schema_;
   Struct v(heartbeat_value_schema_);
   v.put(size_t{0}, Value::int64(now_us() / 1000));
+  r.value = Value::structure(std::move(v));
+  return r;
+}
+
+Value EventFactory::transaction_block(const std::string& id, int64_t total_order,
+                                      int64_t collection_order) const {
+  Struct b(transaction_block_schema());
+  b.put(size_t{0}, Value::string(id))
+      .put(size_t{1}, Value::int64(total_order))
+      .put(size_t{2}, Value::int64(collection_order));
+  return Value::structure(std::move(b));
+}
+
+SourceRecord EventFactory::transaction_event(
+    bool begin, const std::string& id, int64_t ts_ms,
+    const std::vector<std::pair<std::string, int64_t>>& collections, const Position& pos) const {
+  SourceRecord r;
+  r.source_partition = partition_;
+  r.source_offset = offset(pos);
+  r.topic = prefix_ + ".transaction";
+  r.key_schema = tx_key_schema_;
+  Struct k(tx_key_schema_);
+  k.put(size_t{0}, Value::string(id));
+  r.key = Value::structure(std::move(k));
+  r.value_schema = tx_value_schema_;
+  Struct v(tx_value_schema_);
+  v.put(size_t{0}, Value::string(begin ? "BEGIN" : "END")).put(size_t{1}, Value::string(id));
+  if (!begin) {
+    int64_t total = 0;
+    Array list;
+    for (auto& [name, n] : collections) {
+      Struct c(tx_collection_schema_);
+      c.put(size_t{0}, Value::string(name)).put(size_t{1}, Value::int64(n));
+      list.push_back(Value::structure(std::move(c)));
+      total += n;
+    }
+    v.put(size_t{2}, Value::int64(total)).put(size_t{3}, Value::array(std::move(list)));
+  }
+  v.put(size_t{4}, Value::int64(ts_ms));
   r.value = Value::structure(std::move(v));
   return r;
 }

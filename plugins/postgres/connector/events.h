@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "plugins/api/record.h"
 #include "plugins/postgres/connector/table.h"
@@ -47,21 +49,33 @@ class EventFactory {
   // The envelope schema of a table (cached in the table).
   api::SchemaPtr envelope_schema(const Table& t) const;
 
+  // `transaction`: the envelope's event.block (null unless provide.transaction.metadata).
   api::SourceRecord change(const Table& t, char op, api::Value before, api::Value after,
-                           const SourceInfo& s, const Position& pos) const;
+                           const SourceInfo& s, const Position& pos,
+                           api::Value transaction = {}) const;
   api::SourceRecord tombstone(const api::SourceRecord& del) const;
-  api::SourceRecord truncate(const Table& t, const SourceInfo& s, const Position& pos) const;
+  api::SourceRecord truncate(const Table& t, const SourceInfo& s, const Position& pos,
+                             api::Value transaction = {}) const;
   api::SourceRecord message(const std::string& prefix, api::Value content,
                             api::SchemaPtr content_schema, const SourceInfo& s,
                             const Position& pos) const;
   api::SourceRecord heartbeat(const Position& pos) const;
+
+  // provide.transaction.metadata (§1.7): the envelope's event.block, and the BEGIN / END
+  // records on <prefix>.transaction. `collections` is (schema.table, events) in first-seen
+  // order; END only.
+  api::Value transaction_block(const std::string& id, int64_t total_order,
+                               int64_t collection_order) const;
+  api::SourceRecord transaction_event(bool begin, const std::string& id, int64_t ts_ms,
+                                      const std::vector<std::pair<std::string, int64_t>>& collections,
+                                      const Position& pos) const;
 
  private:
   api::OffsetMap offset(const Position& p) const { return offset_map(p); }
   std::string prefix_, dbname_, heartbeat_topic_;
   std::shared_ptr<const api::OffsetMap> partition_;
   api::SchemaPtr source_schema_, heartbeat_key_schema_, heartbeat_value_schema_,
-      message_key_schema_;
+      message_key_schema_, tx_key_schema_, tx_value_schema_, tx_collection_schema_;
 };
 
 int64_t now_us();

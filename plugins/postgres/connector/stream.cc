@@ -181,13 +181,30 @@ void Engine::handle_frame(std::string_view frame, std::vector<api::SourceRecord>
   if (!parsed) throw PgError("unreadable replication frame: " + parsed.message());
   if (auto* k = std::get_if<PrimaryKeepalive>(&parsed.value())) {
     received_lsn_ = std::max(received_lsn_, k->wal_end);
+    if (reemit_until_ && !tx_.xid && k->wal_end >= *reemit_until_) report_reemitted();
     if (k->reply_requested) send_status(false);
     return;
   }
   auto& x = std::get<XLogData>(parsed.value());
   received_any_ = true;
   received_lsn_ = std::max(received_lsn_, x.wal_start);
+  size_t from = out.size();
   handle_message(x.wal_start, x.payload, out);
+  if (tx_.reemitted) count_reemitted(out, from);
+}
+
+void Engine::count_reemitted(const std::vector<api::SourceRecord>& out, size_t from) {
+  std::string tx_topic = cfg_.topic_prefix + ".transaction";
+  for (size_t i = from; i < out.size(); ++i)
+    if (!out[i].value.is_null() && out[i].topic != tx_topic) ++reemitted_;
+}
+
+void Engine::report_reemitted() {
+  plog::info(ctx_, "the snapshot with the existing slot '", cfg_.slot_name, "' read the data at LSN ",
+             lsn_to_string(*reemit_until_), "; ", reemitted_,
+             " change events committed before that were streamed again after it (duplicates of "
+             "what the snapshot emitted; nothing is lost)");
+  reemit_until_.reset();
 }
 
 const Table* Engine::table_for(uint32_t oid) {
@@ -252,6 +269,16 @@ Position Engine::position_for(Lsn lsn, const char* type) const {
   return p;
 }
 
+api::Value Engine::tx_block(const Table& t) {
+  if (!cfg_.provide_transaction_metadata || !tx_.xid) return api::Value();
+  std::string collection = t.schema + "." + t.name;
+  int64_t n = 0;
+  for (auto& [c, count] : tx_.collections)
+    if (c == collection) n = ++count;
+  if (n == 0) tx_.collections.emplace_back(collection, n = 1);
+  return events_.transaction_block(tx_id(), ++tx_.total, n);
+}
+
 void Engine::handle_message(Lsn lsn, std::string_view payload, std::vector<api::SourceRecord>& out) {
   auto parsed = parse_pgoutput(payload);
   if (!parsed) throw PgError("unreadable pgoutput message: " + parsed.message());
@@ -271,11 +298,28 @@ void Engine::handle_message(Lsn lsn, std::string_view payload, std::vector<api::
     tx_ = TxState{};
     tx_.xid = b->xid;
     tx_.commit_time_us = b->commit_time_us;
+    if (reemit_until_) {
+      if (b->final_lsn < *reemit_until_) tx_.reemitted = true;
+      else report_reemitted();
+    }
     // final_lsn is where the commit record starts; lsn_commit where a processed one ended.
     if (resume_.lsn_commit && b->final_lsn < *resume_.lsn_commit) tx_.skip = true;
     if (resume_.tx_id && static_cast<uint32_t>(*resume_.tx_id) == b->xid && resume_.lsn &&
         resume_.message_type != std::optional<std::string>("COMMIT"))
       tx_.skip_until = resume_.lsn;
+    // As Debezium 2.7: BEGIN goes out at the Begin message (even if no event of the
+    // transaction is captured), unless a restart finds part of the transaction emitted. Its
+    // offset is the position before the transaction, so a restart that stored only it
+    // streams the whole transaction again.
+    if (cfg_.provide_transaction_metadata && !tx_.skip && !tx_.skip_until) {
+      Position p = position_;
+      if (!have_position_) {
+        p = Position{};
+        p.lsn = p.lsn_proc = lsn;
+        p.message_type = "BEGIN";
+      }
+      out.push_back(events_.transaction_event(true, tx_id(), b->commit_time_us / 1000, {}, p));
+    }
     return;
   }
   if (auto* cm = std::get_if<CommitMsg>(&m)) {
@@ -286,6 +330,9 @@ void Engine::handle_message(Lsn lsn, std::string_view payload, std::vector<api::
       position_ = position_for(lsn, "COMMIT");
       position_.lsn_commit = lsn;
       have_position_ = true;
+      if (cfg_.provide_transaction_metadata)
+        out.push_back(events_.transaction_event(false, tx_id(), tx_.commit_time_us / 1000,
+                                                tx_.collections, position_));
     }
     tx_ = TxState{};
     return;
@@ -300,43 +347,57 @@ void Engine::handle_message(Lsn lsn, std::string_view payload, std::vector<api::
     const Table* t = table_for(ins->relation_oid);
     bool skip = skipped();
     advance("INSERT");
-    if (!t || skip || cfg_.skipped_ops.count('c')) return;
+    if (!t || cfg_.skipped_ops.count('c')) return;
+    api::Value tb = tx_block(*t);
+    if (skip) return;
     out.push_back(events_.change(*t, 'c', api::Value(), t->row_from_tuple(ins->new_tuple, ph),
-                                 source_for(t, lsn), position_));
+                                 source_for(t, lsn), position_, std::move(tb)));
     return;
   }
   if (auto* up = std::get_if<UpdateMsg>(&m)) {
     const Table* t = table_for(up->relation_oid);
     bool skip = skipped();
     advance("UPDATE");
-    if (!t || skip || cfg_.skipped_ops.count('u')) return;
+    if (!t || cfg_.skipped_ops.count('u')) return;
+    if (skip) {
+      // Count what was emitted before the restart: two events for a primary-key change.
+      tx_block(*t);
+      if (cfg_.provide_transaction_metadata && up->old_kind && t->key_schema &&
+          !(t->key_of(t->row_from_tuple(up->old_tuple, ph)) ==
+            t->key_of(t->row_from_tuple(up->new_tuple, ph))))
+        tx_block(*t);
+      return;
+    }
     api::Value before = up->old_kind ? t->row_from_tuple(up->old_tuple, ph) : api::Value();
     api::Value after = t->row_from_tuple(up->new_tuple, ph, up->old_kind == 'O' ? &before : nullptr);
     SourceInfo s = source_for(t, lsn);
     api::Value old_key = t->key_of(before), new_key = t->key_of(after);
     if (!before.is_null() && t->key_schema && !(old_key == new_key)) {
       // A primary-key change: delete (+ tombstone) of the old key, create of the new one.
-      auto del = events_.change(*t, 'd', before, api::Value(), s, position_);
+      auto del = events_.change(*t, 'd', before, api::Value(), s, position_, tx_block(*t));
       del.headers.push_back({"__debezium.newkey", t->key_schema, new_key});
       bool tomb = cfg_.tombstones_on_delete;
       auto tombstone = events_.tombstone(del);
       out.push_back(std::move(del));
       if (tomb) out.push_back(std::move(tombstone));
-      auto cre = events_.change(*t, 'c', api::Value(), after, s, position_);
+      auto cre = events_.change(*t, 'c', api::Value(), after, s, position_, tx_block(*t));
       cre.headers.push_back({"__debezium.oldkey", t->key_schema, old_key});
       out.push_back(std::move(cre));
       return;
     }
-    out.push_back(events_.change(*t, 'u', std::move(before), std::move(after), s, position_));
+    out.push_back(events_.change(*t, 'u', std::move(before), std::move(after), s, position_,
+                                 tx_block(*t)));
     return;
   }
   if (auto* del = std::get_if<DeleteMsg>(&m)) {
     const Table* t = table_for(del->relation_oid);
     bool skip = skipped();
     advance("DELETE");
-    if (!t || skip || cfg_.skipped_ops.count('d')) return;
+    if (!t || cfg_.skipped_ops.count('d')) return;
+    api::Value tb = tx_block(*t);
+    if (skip) return;
     auto rec = events_.change(*t, 'd', t->row_from_tuple(del->old_tuple, ph), api::Value(),
-                              source_for(t, lsn), position_);
+                              source_for(t, lsn), position_, std::move(tb));
     bool tomb = cfg_.tombstones_on_delete && t->key_schema;
     auto tombstone = events_.tombstone(rec);
     out.push_back(std::move(rec));
@@ -346,10 +407,12 @@ void Engine::handle_message(Lsn lsn, std::string_view payload, std::vector<api::
   if (auto* tr = std::get_if<TruncateMsg>(&m)) {
     bool skip = skipped();
     advance("TRUNCATE");
-    if (skip || cfg_.skipped_ops.count('t')) return;
+    if (cfg_.skipped_ops.count('t')) return;
     for (uint32_t oid : tr->relation_oids) {
       const Table* t = table_for(oid);
-      if (t) out.push_back(events_.truncate(*t, source_for(t, lsn), position_));
+      if (!t) continue;
+      api::Value tb = tx_block(*t);
+      if (!skip) out.push_back(events_.truncate(*t, source_for(t, lsn), position_, std::move(tb)));
     }
     return;
   }
