@@ -1,5 +1,7 @@
 #include "plugins/mysql/connector/options.h"
 
+#include "plugins/mysql/connector/column_rules.h"
+
 #include <stdexcept>
 
 namespace sluice::mysql::cdc {
@@ -37,6 +39,38 @@ E pick(const Config& c, const std::string& key, const std::string& dflt,
                               ": must be one of " + allowed);
 }
 
+// "column.mask.with.12.chars" with prefix "column.mask.with." -> 12; -1 if the key is not one.
+int numbered_key(const std::string& key, const std::string& prefix) {
+  const std::string suffix = ".chars";
+  if (key.size() <= prefix.size() + suffix.size() || key.compare(0, prefix.size(), prefix) != 0 ||
+      key.compare(key.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return -1;
+  std::string n = key.substr(prefix.size(), key.size() - prefix.size() - suffix.size());
+  if (n.empty() || n.size() > 9 || n.find_first_not_of("0123456789") != std::string::npos)
+    throw std::invalid_argument(key + ": the number of characters must be a non-negative integer");
+  return std::stoi(n);
+}
+
+void parse_column_options(const Config& c, Options& o) {
+  o.column_include = config_value::get_list(c, "column.include.list");
+  o.column_exclude = config_value::get_list(c, "column.exclude.list");
+  if (!o.column_include.empty() && !o.column_exclude.empty())
+    throw std::invalid_argument("column.include.list and column.exclude.list cannot both be set: use one of them");
+  o.propagate_columns = config_value::get_list(c, "column.propagate.source.type");
+  o.propagate_datatypes = config_value::get_list(c, "datatype.propagate.source.type");
+  o.message_key_columns = get(c, "message.key.columns");
+  for (auto& [key, value] : c) {
+    if (key.rfind("column.mask.hash.", 0) == 0)
+      throw std::invalid_argument(key + ": column hashing is not supported by Sluice yet; use "
+                                  "column.mask.with.<n>.chars or column.exclude.list to hide the column");
+    if (int n = numbered_key(key, "column.mask.with."); n >= 0)
+      o.mask_columns.emplace_back(n, config_value::split_list(value));
+    else if (int m = numbered_key(key, "column.truncate.to."); m >= 0)
+      o.truncate_columns.emplace_back(m, config_value::split_list(value));
+  }
+  ColumnRules check(o);  // throws on a bad pattern, naming the key
+}
+
 }  // namespace
 
 ConfigDef mysql_config_def() {
@@ -59,6 +93,16 @@ ConfigDef mysql_config_def() {
   def(d, "database.exclude.list", ConfigType::List, std::nullopt, Importance::Medium, "Databases not to capture");
   def(d, "table.include.list", ConfigType::List, std::nullopt, Importance::Medium, "Tables to capture (db.table regexes)");
   def(d, "table.exclude.list", ConfigType::List, std::nullopt, Importance::Medium, "Tables not to capture");
+  def(d, "column.include.list", ConfigType::List, std::nullopt, Importance::Medium,
+      "Columns to put in change event values (db.table.column regexes)");
+  def(d, "column.exclude.list", ConfigType::List, std::nullopt, Importance::Medium,
+      "Columns left out of change event values (db.table.column regexes)");
+  def(d, "column.propagate.source.type", ConfigType::List, std::nullopt, Importance::Low,
+      "Columns (db.table.column regexes) whose value schema gets __debezium.source.column.* parameters");
+  def(d, "datatype.propagate.source.type", ConfigType::List, std::nullopt, Importance::Low,
+      "Column types (db.table.TYPE regexes) whose value schema gets __debezium.source.column.* parameters");
+  def(d, "message.key.columns", ConfigType::String, std::nullopt, Importance::Low,
+      "Record key columns per table: <db>.<table regex>:<column>,<column>;...");
   def(d, "snapshot.mode", ConfigType::String, "initial", Importance::Medium,
       "initial, initial_only, no_data (schema_only), never, when_needed, recovery (schema_only_recovery), always");
   def(d, "decimal.handling.mode", ConfigType::String, "precise", Importance::Medium, "precise, double or string",
@@ -166,6 +210,7 @@ Options parse_options(const Config& c, const std::string& flavor, std::vector<st
   o.heartbeat_topic_prefix = get(c, "topic.heartbeat.prefix", "__debezium-heartbeat");
   o.heartbeat_action_query = get(c, "heartbeat.action.query");
   o.event_failure_mode = get(c, "event.processing.failure.handling.mode", "fail");
+  parse_column_options(c, o);
   return o;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "plugins/api/config_def.h"
@@ -44,6 +45,11 @@ struct Options {
   std::string heartbeat_action_query;
   std::string event_failure_mode = "fail";
   int read_timeout_s = 30;          // binlog socket; server heartbeats come 6x as often
+  // Per-column options (column_rules.h): regex lists and message.key.columns as written.
+  std::vector<std::string> column_include, column_exclude, propagate_columns, propagate_datatypes;
+  std::vector<std::pair<int, std::vector<std::string>>> mask_columns;      // column.mask.with.<n>.chars
+  std::vector<std::pair<int, std::vector<std::string>>> truncate_columns;  // column.truncate.to.<n>.chars
+  std::string message_key_columns;
 };
 
 sluice::api::ConfigDef mysql_config_def();

@@ -119,7 +119,7 @@ sluice::mysql::MappingOptions mapping_of(const Options& o) {
 }  // namespace
 
 RecordBuilder::RecordBuilder(const Options& o)
-    : o_(o), mapping_(mapping_of(o)), source_(make_source_schema(o)), transaction_(make_transaction_schema()),
+    : o_(o), rules_(o), mapping_(mapping_of(o)), source_(make_source_schema(o)), transaction_(make_transaction_schema()),
       partition_(std::make_shared<const OffsetMap>(OffsetMap{{"server", Value::string(o.topic_prefix)}})) {
   heartbeat_key_ = SchemaBuilder::structure().name("io.debezium.connector.common.ServerNameKey").version(1)
                        .field("serverName", schemas::string()).build();
@@ -148,39 +148,53 @@ TableSchemasPtr RecordBuilder::schemas(std::shared_ptr<const sluice::mysql::Tabl
   auto t = std::make_shared<TableSchemas>();
   t->topic = topic_for(table->id.catalog, table->id.table);
   t->binlog_schema = sluice::mysql::to_binlog_schema(*table);
+  const std::string& db = table->id.catalog;
+  const std::string& name = table->id.table;
   SchemaBuilder row = SchemaBuilder::structure();
   row.optional().name(t->topic + ".Value");
+  std::vector<sluice::api::SchemaPtr> plain;  // per column: the schema without propagated parameters
   for (size_t i = 0; i < table->columns.size(); ++i) {
     const auto& c = table->columns[i];
-    auto m = sluice::mysql::map_column(c, mapping_);
+    auto options = mapping_;
+    options.propagate_source_type = rules_.propagate(db, name, c);
+    auto m = sluice::mysql::map_column(c, options);
     if (!m.ok()) {
       warnings.push_back("column " + table->id.dotted() + "." + c.name + ": " + m.error());
       sluice::mysql::ColumnMapping none;
       none.column = c;
       t->mappings.push_back(std::move(none));
+      plain.push_back(nullptr);
       continue;
+    }
+    plain.push_back(m->schema);
+    if (options.propagate_source_type && m->schema) {
+      // Mappers change value schemas only (spec/debezium.md §4.1): the key keeps the plain one.
+      auto p = sluice::mysql::map_column(c, mapping_);
+      if (p.ok()) plain.back() = p->schema;
     }
     if (!m->schema) {
       warnings.push_back("column " + table->id.dotted() + "." + c.name + " of type " + c.type_name +
                          " has no converter and is left out, as Debezium does");
-    } else {
+    } else if (rules_.included(db, name, c.name)) {
       t->value_columns.push_back(i);
+      t->value_edits.push_back(rules_.edit(db, name, c));
       row.field(c.name, m->schema);
     }
     t->mappings.push_back(std::move(*m));
   }
   t->value = row.build();
-  if (!table->primary_key_columns.empty()) {
-    SchemaBuilder key = SchemaBuilder::structure();
-    key.name(t->topic + ".Key");
-    for (const auto& name : table->primary_key_columns) {
-      int i = table->column_index(name);
-      if (i < 0 || !t->mappings[static_cast<size_t>(i)].schema) continue;
-      t->key_columns.push_back(static_cast<size_t>(i));
-      key.field(table->columns[static_cast<size_t>(i)].name, t->mappings[static_cast<size_t>(i)].schema);
-    }
-    if (!t->key_columns.empty()) t->key = key.build();
+  std::vector<size_t> key_columns = rules_.key_columns(*table);
+  if (key_columns.empty())
+    for (const auto& pk : table->primary_key_columns)
+      if (int i = table->column_index(pk); i >= 0) key_columns.push_back(static_cast<size_t>(i));
+  SchemaBuilder key = SchemaBuilder::structure();
+  key.name(t->topic + ".Key");
+  for (size_t i : key_columns) {
+    if (!plain[i]) continue;
+    t->key_columns.push_back(i);
+    key.field(table->columns[i].name, plain[i]);
   }
+  if (!t->key_columns.empty()) t->key = key.build();
   t->envelope = SchemaBuilder::structure()
                     .name(t->topic + ".Envelope")
                     .version(2)
@@ -220,7 +234,12 @@ Value RecordBuilder::source(const SourceFields& f) const {
 
 Value RecordBuilder::row(const TableSchemas& t, std::vector<Value> values) const {
   Struct s(t.value);
-  for (size_t i = 0; i < values.size(); ++i) s.put(i, std::move(values[i]));
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i < t.value_edits.size() && t.value_edits[i].active())
+      s.put(i, ColumnRules::apply(t.value_edits[i], std::move(values[i])));
+    else
+      s.put(i, std::move(values[i]));
+  }
   return Value::structure(std::move(s));
 }
 

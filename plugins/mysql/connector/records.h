@@ -10,6 +10,7 @@
 
 #include "plugins/api/record.h"
 #include "plugins/mysql/binlog/table_map.h"
+#include "plugins/mysql/connector/column_rules.h"
 #include "plugins/mysql/connector/options.h"
 #include "plugins/mysql/schema/schema_model.h"
 #include "plugins/mysql/schema/value_mapping.h"
@@ -42,8 +43,9 @@ struct TableSchemas {
   sluice::mysql::TableSchema binlog_schema;           // for the row decoder
   std::vector<sluice::mysql::ColumnMapping> mappings;  // per table column
   std::string topic;
-  std::vector<size_t> value_columns;  // mapped columns, in table order
-  std::vector<size_t> key_columns;    // indexes into table->columns
+  std::vector<size_t> value_columns;  // mapped and included columns, in table order
+  std::vector<ColumnEdit> value_edits;  // mask/truncate per value column (parallel)
+  std::vector<size_t> key_columns;    // indexes into table->columns (PK or message.key.columns)
   sluice::api::SchemaPtr key, value, envelope;
 };
 using TableSchemasPtr = std::shared_ptr<const TableSchemas>;
@@ -95,6 +97,7 @@ class RecordBuilder {
 
  private:
   const Options& o_;
+  ColumnRules rules_;
   sluice::mysql::MappingOptions mapping_;
   sluice::api::SchemaPtr source_, transaction_, heartbeat_key_, heartbeat_value_;
   sluice::api::SchemaPtr tx_key_, tx_value_, tx_collection_;
