@@ -67,6 +67,27 @@ class BinlogFile:
         self.crc = len(fde) > 19 + 57 + 5 and fde[-5] == 1
         self.version = fde[19 + 2:19 + 52].split(b"\0")[0].decode()
 
+    def rename_db(self, old, new):
+        """Renames a database in QUERY and TABLE_MAP events (same length: positions stay), for
+        fixtures written in a system database that connectors skip (e.g. `mysql`)."""
+        assert len(old) == len(new)
+        old, new = old.encode(), new.encode()
+        for i, (off, ev) in enumerate(self.events):
+            ev = bytearray(ev)
+            if ev[4] == 2:  # QUERY: thread 4, exec 4, db_len 1, err 2, status_len 2, status, db\0
+                dlen, slen = ev[19 + 8], struct.unpack_from("<H", ev, 19 + 11)[0]
+                p = 19 + 13 + slen
+            elif ev[4] == 19:  # TABLE_MAP: table_id 6, flags 2, db_len 1, db\0
+                dlen, p = ev[19 + 8], 19 + 9
+            else:
+                continue
+            if bytes(ev[p:p + dlen]) != old:
+                continue
+            ev[p:p + dlen] = new
+            if self.crc:
+                struct.pack_into("<I", ev, len(ev) - 4, zlib.crc32(bytes(ev[:-4])) & 0xffffffff)
+            self.events[i] = (off, bytes(ev))
+
 
 def gtid_of(ev, crc):
     """(uuid text, gno) of a GTID_LOG event."""
@@ -106,8 +127,11 @@ def gtid_text(gset):
 
 class FakeMySqlPrimary:
     def __init__(self, files, user="sluice", password="secret", server_id=1, gtid_mode=True,
-                 create_tables=None, limit=None, heartbeat_s=0.5):
+                 create_tables=None, limit=None, heartbeat_s=0.5, rename_db=None):
         self.files = [BinlogFile(p, "binlog.%06d" % (i + 1)) for i, p in enumerate(files)]
+        for old, new in (rename_db or {}).items():
+            for f in self.files:
+                f.rename_db(old, new)
         crcs = {f.crc for f in self.files}
         assert len(crcs) == 1, "all files must use the same binlog checksum"
         self.crc = crcs.pop()

@@ -278,6 +278,7 @@ void Streamer::handle(const sluice::mysql::Event& ev) {
   }
   if (auto* g = std::get_if<GtidEvent>(&ev.data)) {
     begin_tx(event_start_);
+    standalone_ = true;  // a DDL without BEGIN is a transaction of its own; BEGIN clears this
     gtid_.reset();
     mysql_gtid_uuid_.clear();
     if (mysql_gtids_ && !g->anonymous) {
@@ -293,6 +294,7 @@ void Streamer::handle(const sluice::mysql::Event& ev) {
     std::string_view sql = q->query;
     if (sql == "BEGIN") {
       if (!in_tx_) begin_tx(event_start_); else ++tx_events_;
+      standalone_ = false;
       thread_ = q->thread_id;
       return;
     }
