@@ -182,7 +182,6 @@ class DistributedHerder : public Herder {
   std::optional<std::chrono::steady_clock::time_point> rejoin_at_;
   std::set<std::string> needs_task_configs_;
   std::set<std::string> restart_tasks_of_;  // task configs changed: restart those running here
-  std::map<std::string, storage::StatusValue> written_;  // status key -> what this worker wrote last
 
   std::mutex work_mu_;  // serializes starting/stopping work (herder and group threads)
   WorkSet running_;     // under work_mu_: what this worker started

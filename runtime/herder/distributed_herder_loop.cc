@@ -458,7 +458,6 @@ void DistributedHerder::stop_item(const WorkItem& item, bool write_unassigned) {
   int32_t gen;
   {
     std::lock_guard lock(mu_);
-    written_.erase(key);
     id = options_.worker_id;
     gen = generation_;
   }
@@ -651,22 +650,16 @@ void DistributedHerder::write_statuses() {
   // for the same task (the previous owner, the leader's UNASSIGNED) is replaced too.
   auto cache = statuses_->cache();
   std::vector<storage::KeyValue> writes;
-  std::vector<std::pair<std::string, storage::StatusValue>> wrote;
   for (auto& [key, v] : now) {
     storage::StatusKey k = storage::parse_status_key(key);
     auto cur = k.kind == storage::StatusKey::Connector ? cache.connector(k.connector) : cache.task(k.connector, k.task);
     if (v.state == "UNASSIGNED") continue;  // not started yet (or gone): nothing to report
     if (cur && cur->state == v.state && cur->trace == v.trace && cur->worker_id == v.worker_id) continue;
     writes.push_back({key, storage::encode_status(v)});
-    wrote.push_back({key, v});
   }
   if (writes.empty()) return;
-  if (auto st = statuses_->write(writes, kStatusWriteTimeoutMs); !st) {
+  if (auto st = statuses_->write(writes, kStatusWriteTimeoutMs); !st)
     log::warn(kCtx, "cannot write statuses: ", st.error().message);
-    return;
-  }
-  std::lock_guard lock(mu_);
-  for (auto& [key, v] : wrote) written_[key] = v;
 }
 
 void DistributedHerder::leader_cleanup() {
