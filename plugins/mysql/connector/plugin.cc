@@ -28,6 +28,35 @@ class BinlogConnector : public SourceConnector {
   std::unique_ptr<SourceTask> create_task() override { return std::make_unique<MySqlSourceTask>(); }
   void stop() override {}
   ConfigDef config_def() const override { return mysql_config_def(); }
+  // The ConfigDef's checks, then parse_options' (numbered column.* keys, regexes,
+  // message.key.columns): its error goes on the key it names.
+  ConfigInfos validate(const std::string& name, const Config& config) const override {
+    ConfigInfos infos = SourceConnector::validate(name, config);
+    if (infos.error_count > 0) return infos;
+    try {
+      std::vector<std::string> warnings;
+      parse_options(config, flavor_, warnings);
+    } catch (const std::invalid_argument& e) {
+      std::string message = e.what(), key;
+      for (auto& [k, v] : config)
+        if (message.find(k) != std::string::npos && k.size() > key.size()) key = k;
+      if (key.empty()) key = "connector.class";
+      ConfigInfo* target = nullptr;
+      for (auto& ci : infos.configs)
+        if (ci.definition.name == key) target = &ci;
+      if (!target) {
+        ConfigInfo ci;
+        ci.definition.name = key;
+        ci.value.name = key;
+        if (auto it = config.find(key); it != config.end()) ci.value.value = it->second;
+        infos.configs.push_back(std::move(ci));
+        target = &infos.configs.back();
+      }
+      target->value.errors.push_back(message);
+      ++infos.error_count;
+    }
+    return infos;
+  }
 
  private:
   std::string flavor_;
