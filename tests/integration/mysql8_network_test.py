@@ -13,6 +13,7 @@ tests/support/fake_mysql_primary.py, which serves real MySQL 8 binlog files from
    the stored offset carries `gtids` (uuid:1-3, the update's transaction being in progress, with
    its event count). After a restart the connector sends COM_BINLOG_DUMP_GTID with that set,
    the primary serves everything after it, and only the delete (uuid:5) is new: c, u, d once each.
+   Then the primary reports gtid_purged uuid:1-5: the task FAILS naming the set and when_needed.
 
 usage: mysql8_network_test.py SLUICE_BINARY
 """
@@ -155,6 +156,17 @@ def gtid(kafka):
         check((off.get("gtids"), off.get("pos"), off.get("event")) == (UUID + ":1-4", 2659, 3),
               f"gtid: final offset in uuid:5 (set 1-4, its GTID event at 2659, 3 events done), got {off}")
         check(task_state(w.rest, "gt")[0] == "RUNNING", f"gtid: task running, {task_state(w.rest, 'gt')}")
+    finally:
+        w.stop()
+    # The primary purged transactions the stored set (1-4) lacks: FAILED, naming the fix.
+    fake.purged = UUID + ":1-5"
+    w = Standalone(SLUICE, kafka.bootstrap, work)
+    try:
+        w.rest.request("PUT", "/connectors/gt/config", cfg)
+        wait_for(lambda: task_state(w.rest, "gt")[0] == "FAILED", 30, "gt FAILED on purged GTIDs")
+        trace = task_state(w.rest, "gt")[1]
+        check("purged" in trace and "when_needed" in trace and UUID + ":1-4" in trace,
+              f"gtid: the purged-GTID failure names the stored set and the fix, got {trace[:300]}")
     finally:
         w.stop()
         fake.close()

@@ -138,6 +138,7 @@ class FakeMySqlPrimary:
         self.user, self.password, self.server_id = user, password, server_id
         self.gtid_mode, self.create_tables, self.limit = gtid_mode, create_tables or {}, limit
         self.heartbeat_s = heartbeat_s
+        self.purged = ""  # @@gtid_purged: what a test pretends is gone from the binlogs
         self.auth_log, self.dumps, self.queries = [], [], []
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -337,7 +338,7 @@ class FakeMySqlPrimary:
                 if k in ("gtid_executed",):
                     row.append(gtids)
                 elif k == "gtid_purged":
-                    row.append("")
+                    row.append(self.purged)
                 elif k in variables:
                     row.append(variables[k])
                 else:

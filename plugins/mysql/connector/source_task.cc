@@ -89,7 +89,18 @@ void MySqlSourceTask::start(const Config& config) {
     DbClient db;
     db.connect(o_);
     check_prerequisites(db, o_);
-    if (offset_ && !offset_->snapshot) {
+    // MySQL GTID positioning: the stored set decides (the server picks the file), as in Debezium.
+    bool by_gtid = offset_ && !offset_->snapshot && !offset_->gtids.empty() && o_.flavor != "mariadb" &&
+                   !db.is_mariadb() && db.scalar("SELECT @@global.gtid_mode").value_or("OFF") == "ON";
+    if (by_gtid) {
+      try {
+        Streamer::mysql_start_set(offset_->gtids, db.scalar("SELECT @@global.gtid_purged").value_or(""));
+      } catch (const StreamError& e) {
+        if (o_.snapshot_mode != SnapshotMode::kWhenNeeded) throw std::runtime_error(e.what());
+        log_line("WARN", std::string(e.what()) + "; re-snapshotting (when_needed)");
+        offset_.reset();
+      }
+    } else if (offset_ && !offset_->snapshot) {
       bool present = false;
       for (auto& r : db.query("SHOW BINARY LOGS"))
         if (r[0] && *r[0] == offset_->file) present = true;
@@ -176,7 +187,7 @@ void MySqlSourceTask::stream_forever(BinlogPosition from) {
       }
       if (stopping_.load()) break;
       log_line("INFO", "streaming from " + from.file + ":" + std::to_string(from.pos) +
-                           (!from.gtids.empty() ? " (GTIDs " + from.gtids + ")" : "") +
+                           (!from.gtids.empty() ? " by GTIDs " + from.gtids : "") +
                            (from.event || from.row ? " (skipping " + std::to_string(from.event) + " events, " +
                                                          std::to_string(from.row) + " rows)" : ""));
       streamer.run(binlog, meta, from);
