@@ -118,6 +118,8 @@ ConfigDef postgres_config_def() {
       validators::one_of({"initial", "always", "initial_only", "no_data", "never", "when_needed"}));
   def(d, "snapshot.fetch.size", ConfigType::Int, "10240", Importance::Low, "Rows per snapshot fetch",
       validators::at_least(1));
+  def(d, "snapshot.max.threads", ConfigType::Int, "1", Importance::Medium,
+      "Snapshot reader threads; tables are read in ctid chunks in parallel", validators::at_least(1));
   for (auto* k : {"schema.include.list", "schema.exclude.list", "table.include.list",
                   "table.exclude.list", "column.include.list", "column.exclude.list",
                   "message.prefix.include.list", "message.prefix.exclude.list"})
@@ -240,6 +242,7 @@ PgConfig parse_config(const Config& c) {
                     : sm == "never" ? SnapshotMode::Never
                     : sm == "when_needed" ? SnapshotMode::WhenNeeded : SnapshotMode::Initial;
   p.snapshot_fetch_size = config_value::get_long(c, "snapshot.fetch.size", 10240);
+  p.snapshot_max_threads = config_value::get_long(c, "snapshot.max.threads", 1);
   p.schema_include = list(c, "schema.include.list");
   p.schema_exclude = list(c, "schema.exclude.list");
   p.table_include = list(c, "table.include.list");
