@@ -137,6 +137,16 @@ bool DbClient::is_mariadb() const {
   return server_version().find("MariaDB") != std::string::npos;
 }
 
+bool mysql_gtid_mode_on(DbClient& db) {
+  if (db.is_mariadb()) return false;
+  try {
+    return db.scalar("SELECT @@global.gtid_mode").value_or("OFF") == "ON";
+  } catch (const DbError& e) {
+    if (e.code() == 1193) return false;  // unknown system variable: before MySQL 5.6
+    throw;
+  }
+}
+
 std::string quote_identifier(std::string_view name) {
   std::string out = "`";
   for (char c : name) {

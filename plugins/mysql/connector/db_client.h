@@ -68,6 +68,9 @@ class DbClient {
   int socket_ = -1;
 };
 
+// A MySQL server (not MariaDB) with gtid_mode=ON; false where the variable does not exist (5.5).
+bool mysql_gtid_mode_on(DbClient& db);
+
 // 'text' quoted as a SQL string literal / identifier.
 std::string quote_identifier(std::string_view name);
 

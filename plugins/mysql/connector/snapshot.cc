@@ -86,7 +86,7 @@ BinlogPosition Snapshotter::run(bool data) {
   at_ = current_binlog_position(lock);
   if (o_.flavor == "mariadb") at_.gtids = lock.scalar("SELECT @@global.gtid_binlog_pos").value_or("");
   // MySQL with gtid_mode=ON: the executed set at the snapshot point, as Debezium stores it.
-  else if (!lock.is_mariadb() && lock.scalar("SELECT @@global.gtid_mode").value_or("OFF") == "ON")
+  else if (mysql_gtid_mode_on(lock))
     at_.gtids = lock.scalar("SELECT @@global.gtid_executed").value_or("");
   at_.ts_sec = now_ms() / 1000;
   at_.snapshot = true;

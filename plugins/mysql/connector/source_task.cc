@@ -91,7 +91,7 @@ void MySqlSourceTask::start(const Config& config) {
     check_prerequisites(db, o_);
     // MySQL GTID positioning: the stored set decides (the server picks the file), as in Debezium.
     bool by_gtid = offset_ && !offset_->snapshot && !offset_->gtids.empty() && o_.flavor != "mariadb" &&
-                   !db.is_mariadb() && db.scalar("SELECT @@global.gtid_mode").value_or("OFF") == "ON";
+                   mysql_gtid_mode_on(db);
     if (by_gtid) {
       try {
         Streamer::mysql_start_set(offset_->gtids, db.scalar("SELECT @@global.gtid_purged").value_or(""));

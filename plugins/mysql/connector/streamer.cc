@@ -114,8 +114,7 @@ void Streamer::run(DbClient& binlog, DbClient& meta, const BinlogPosition& from)
   meta_ = &meta;
   file_ = from.file;
   gtid_state_.clear();
-  mysql_gtids_ = o_.flavor != "mariadb" && !binlog.is_mariadb() &&
-                 binlog.scalar("SELECT @@global.gtid_mode").value_or("OFF") == "ON";
+  mysql_gtids_ = o_.flavor != "mariadb" && mysql_gtid_mode_on(binlog);
   mysql_set_ = GtidSet();
   if (mysql_gtids_) {
     try {
