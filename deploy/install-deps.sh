@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   librdkafka-dev rapidjson-dev libpcre2-dev libboost-dev catch2 libzstd-dev libmariadb-dev
-  libpq-dev
+  libpq-dev libssl-dev
   kcat python3 curl
 )
 # What only the tests need: the reference JVM peers (Kafka, Connect) come from Maven Central.

@@ -6,11 +6,12 @@ records: a private MariaDB server (tests/support/mariadb.py), `sluice dev-kafka`
 shop.people: column.exclude.list drops `price` from the value (before and after), the key keeps
 `id`; column.mask.with.4.chars turns `secret` into "****"; column.truncate.to.3.chars cuts `note`
 (NULL stays NULL); column.propagate.source.type adds the __debezium.source.column.* parameters to
-`name`'s value schema. shop.events (no primary key): message.key.columns gives it a key (a, b),
-so deletes get tombstones; shop.keyed: message.key.columns overrides the PK.
+`name`'s value schema; mask and truncate mark the schema (masked, truncateLength). shop.events (no primary key): message.key.columns gives it a key (a, b),
+so deletes get tombstones, and column.mask.hash.v2 hashes `b` in the value only; shop.keyed: message.key.columns overrides the PK.
 
 usage: mysql_columns_test.py SLUICE_BINARY
 """
+import hashlib
 import json
 import os
 import sys
@@ -68,6 +69,10 @@ def field_schema(rec, which, name):
     return None
 
 
+def hashed(text):
+    return hashlib.sha256(b"CzQMA0cB5K" + text.encode()).hexdigest()[:5]
+
+
 DDL = ("CREATE DATABASE shop;"
        "CREATE TABLE shop.people (id INT PRIMARY KEY, name VARCHAR(20), secret VARCHAR(40) NOT NULL,"
        " note TEXT, price DECIMAL(7,2), code CHAR(3));"
@@ -92,6 +97,7 @@ def test_columns(db, kafka, work):
            "column.mask.with.4.chars": "shop.people.secret",
            "column.truncate.to.3.chars": "SHOP.PEOPLE.NOTE",
            "column.propagate.source.type": "shop\\.people\\.name",
+           "column.mask.hash.v2.SHA-256.with.salt.CzQMA0cB5K": "shop.events.b",
            "message.key.columns": "shop.events:a,b;shop.keyed:tag"}
     w = Standalone(SLUICE, kafka.bootstrap, work)
     try:
@@ -107,7 +113,10 @@ def test_columns(db, kafka, work):
             "__debezium.source.column.type": "VARCHAR", "__debezium.source.column.length": "20",
             "__debezium.source.column.name": "name"}, f"name schema {name}")
         check(field_schema(snap, "after", "price") is None, "price left out of the value schema")
-        check("parameters" not in (field_schema(snap, "after", "secret") or {}), "secret schema has no parameters")
+        check((field_schema(snap, "after", "secret") or {}).get("parameters") == {"masked": "true"},
+              f"secret schema {field_schema(snap, 'after', 'secret')}")
+        check((field_schema(snap, "after", "note") or {}).get("parameters") == {"truncateLength": "3"},
+              f"note schema {field_schema(snap, 'after', 'note')}")
 
         db.sql("INSERT INTO shop.people VALUES (2, 'bo', 'pw2', NULL, 1.00, 'xyz');"
                "UPDATE shop.people SET note = 'paris', secret = 'other' WHERE id = 1;"
@@ -127,9 +136,12 @@ def test_columns(db, kafka, work):
         events = f"{PREFIX}.shop.events"
         snap_e = wait_records(kafka.bootstrap, events, 1)[0]
         check(json.loads(snap_e[0]) == {"a": 1, "b": "x"}, f"events key from message.key.columns {snap_e[0]}")
+        # column.mask.hash.v2: hex SHA-256 of salt + text, cut to VARCHAR(5); the key keeps "x".
+        check(value(snap_e)["after"] == {"a": 1, "b": hashed("x"), "c": 10}, f"events hashed value {value(snap_e)}")
         db.sql("INSERT INTO shop.events VALUES (2, 'y', 20); DELETE FROM shop.events WHERE a = 1")
         got_e = wait_records(kafka.bootstrap, events, 4)
-        check(json.loads(got_e[1][0]) == {"a": 2, "b": "y"} and value(got_e[1])["op"] == "c", f"events insert {got_e[1]}")
+        check(json.loads(got_e[1][0]) == {"a": 2, "b": "y"} and value(got_e[1])["op"] == "c"
+              and value(got_e[1])["after"]["b"] == hashed("y"), f"events insert {got_e[1]}")
         check(value(got_e[2])["op"] == "d" and json.loads(got_e[2][0]) == {"a": 1, "b": "x"}, f"events delete {got_e[2]}")
         check(got_e[3][1] is None and json.loads(got_e[3][0]) == {"a": 1, "b": "x"}, f"events tombstone {got_e[3]}")
 

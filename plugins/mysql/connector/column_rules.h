@@ -1,9 +1,15 @@
 #pragma once
 // Debezium's per-column options (spec/debezium.md §1.2, §1.3, §4.1): column.include/exclude.list,
-// column.mask.with.<n>.chars, column.truncate.to.<n>.chars, column.propagate.source.type,
-// datatype.propagate.source.type and message.key.columns. Patterns are matched, whole and
-// case-insensitively, against `db.table.column` (datatypes: `db.table.TYPE`), here with
-// std::regex's ECMAScript dialect (Debezium uses java.util.regex; the usual patterns agree).
+// the column mappers column.truncate.to.<n>.chars, column.mask.with.<n>.chars,
+// column.propagate.source.type, datatype.propagate.source.type, column.mask.hash[.v2].<alg>.with.salt.<salt>,
+// and message.key.columns. Patterns are matched, whole and case-insensitively, against
+// `db.table.column` (datatypes: `db.table.TYPE`), here with std::regex's ECMAScript dialect
+// (Debezium uses java.util.regex; the usual patterns agree).
+//
+// As Debezium 2.7 (ColumnMappers, TableSchemaBuilder): a column gets at most ONE mapper, the
+// first rule that matches in this order: truncate, mask, propagate by column, propagate by
+// datatype, hash v1, hash v2. The mapper runs on the converted value (also on null) and
+// changes the value schema only; keys are never mapped.
 
 #include <optional>
 #include <regex>
@@ -16,36 +22,57 @@
 
 namespace sluice::mysql::cdc {
 
-// What happens to one value column's values.
+// One value column's mapper.
 struct ColumnEdit {
-  int mask = -1;      // >= 0: a non-null value becomes this many '*'
-  int truncate = -1;  // >= 0: a longer value is cut to this many UTF-16 units (Java's length)
-  bool active() const { return mask >= 0 || truncate >= 0; }
+  enum class Kind { kNone, kTruncate, kMask, kPropagate, kHash };
+  Kind kind = Kind::kNone;
+  bool changes_values = false;  // false: the schema parameter only (Debezium's passthrough)
+  int n = 0;                    // truncate: max length; mask: number of '*'
+  std::string algorithm, salt;  // hash: Java MessageDigest name, salt text
+  bool hash_v2 = false;         // v2: digest of salt + UTF-8 text; v1: + Java-serialized String
+  int cut = 0;                  // hash: > 0 cuts the hex to the column length
+  bool active() const { return changes_values; }
 };
 
 class ColumnRules {
  public:
-  // Throws std::invalid_argument naming the key of a bad pattern.
+  // Throws std::invalid_argument naming the key of a bad pattern or hash algorithm.
   explicit ColumnRules(const Options& o);
 
   bool included(const std::string& db, const std::string& table, const std::string& column) const;
-  bool propagate(const std::string& db, const std::string& table, const sluice::mysql::Column& c) const;
-  ColumnEdit edit(const std::string& db, const std::string& table, const sluice::mysql::Column& c) const;
+  ColumnEdit mapper(const std::string& db, const std::string& table, const sluice::mysql::Column& c) const;
   // message.key.columns: the matching columns' indexes in table order; empty = use the PK.
   std::vector<size_t> key_columns(const sluice::mysql::Table& t) const;
 
+  // The value schema a mapper gives (masked=true, truncateLength=<n>); propagation is done by
+  // map_column. `schema` is a primitive column schema.
+  static sluice::api::SchemaPtr alter_schema(const ColumnEdit& e, const sluice::api::SchemaPtr& schema);
   static sluice::api::Value apply(const ColumnEdit& e, sluice::api::Value v);
 
  private:
   using Patterns = std::vector<std::regex>;
+  struct Rule {
+    ColumnEdit::Kind kind;
+    Patterns patterns;
+    int n = 0;
+    std::string algorithm, salt;
+    bool v2 = false;
+  };
   static Patterns compile(const std::vector<std::string>& patterns, const std::string& key);
   static bool any(const Patterns& ps, const std::string& s);
-  Patterns include_, exclude_, propagate_columns_, propagate_types_, key_;
-  std::vector<std::pair<int, Patterns>> mask_, truncate_;
+  Patterns include_, exclude_, key_;
+  std::vector<Rule> rules_;
 };
 
 // Java's String.substring(0, n) on UTF-8 text: n counts UTF-16 units; a surrogate pair that
 // would be split is left out whole.
 std::string truncate_utf16(const std::string& s, size_t n);
+// Java's String.length() of UTF-8 text.
+size_t utf16_length(const std::string& s);
+// What ObjectOutputStream.writeObject(String) writes (stream header, TC_STRING, modified UTF-8).
+std::string java_serialized_string(const std::string& utf8);
+// Lowercase hex of the digest `algorithm` (a Java MessageDigest name such as SHA-256) over
+// salt + data; throws std::invalid_argument for an unknown algorithm.
+std::string hex_digest(const std::string& algorithm, const std::string& salt, const std::string& data);
 
 }  // namespace sluice::mysql::cdc

@@ -51,6 +51,25 @@ int numbered_key(const std::string& key, const std::string& prefix) {
   return std::stoi(n);
 }
 
+// column.mask.hash.<alg>.with.salt.<salt> or column.mask.hash.v2.<alg>.with.salt.<salt>; the
+// algorithm has no '.', the salt is the rest (Debezium's pattern).
+Options::HashRule parse_hash_key(const std::string& key, const std::string& value) {
+  Options::HashRule h;
+  std::string rest = key.substr(std::string("column.mask.hash.").size());
+  if (rest.rfind("v2.", 0) == 0) {
+    h.v2 = true;
+    rest = rest.substr(3);
+  }
+  size_t dot = rest.find('.');
+  const std::string with = ".with.salt.";
+  if (dot == 0 || dot == std::string::npos || rest.compare(dot, with.size(), with) != 0 || rest.size() == dot + with.size())
+    throw std::invalid_argument(key + ": must look like column.mask.hash[.v2].<algorithm>.with.salt.<salt>");
+  h.algorithm = rest.substr(0, dot);
+  h.salt = rest.substr(dot + with.size());
+  h.patterns = config_value::split_list(value);
+  return h;
+}
+
 void parse_column_options(const Config& c, Options& o) {
   o.column_include = config_value::get_list(c, "column.include.list");
   o.column_exclude = config_value::get_list(c, "column.exclude.list");
@@ -60,9 +79,10 @@ void parse_column_options(const Config& c, Options& o) {
   o.propagate_datatypes = config_value::get_list(c, "datatype.propagate.source.type");
   o.message_key_columns = get(c, "message.key.columns");
   for (auto& [key, value] : c) {
-    if (key.rfind("column.mask.hash.", 0) == 0)
-      throw std::invalid_argument(key + ": column hashing is not supported by Sluice yet; use "
-                                  "column.mask.with.<n>.chars or column.exclude.list to hide the column");
+    if (key.rfind("column.mask.hash.", 0) == 0) {
+      o.hash_columns.push_back(parse_hash_key(key, value));
+      continue;
+    }
     if (int n = numbered_key(key, "column.mask.with."); n >= 0)
       o.mask_columns.emplace_back(n, config_value::split_list(value));
     else if (int m = numbered_key(key, "column.truncate.to."); m >= 0)

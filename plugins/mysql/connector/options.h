@@ -49,6 +49,12 @@ struct Options {
   std::vector<std::string> column_include, column_exclude, propagate_columns, propagate_datatypes;
   std::vector<std::pair<int, std::vector<std::string>>> mask_columns;      // column.mask.with.<n>.chars
   std::vector<std::pair<int, std::vector<std::string>>> truncate_columns;  // column.truncate.to.<n>.chars
+  struct HashRule {  // column.mask.hash[.v2].<algorithm>.with.salt.<salt>
+    bool v2 = false;
+    std::string algorithm, salt;
+    std::vector<std::string> patterns;
+  };
+  std::vector<HashRule> hash_columns;
   std::string message_key_columns;
 };
 

@@ -156,7 +156,8 @@ TableSchemasPtr RecordBuilder::schemas(std::shared_ptr<const sluice::mysql::Tabl
   for (size_t i = 0; i < table->columns.size(); ++i) {
     const auto& c = table->columns[i];
     auto options = mapping_;
-    options.propagate_source_type = rules_.propagate(db, name, c);
+    ColumnEdit edit = rules_.mapper(db, name, c);
+    options.propagate_source_type = edit.kind == ColumnEdit::Kind::kPropagate;
     auto m = sluice::mysql::map_column(c, options);
     if (!m.ok()) {
       warnings.push_back("column " + table->id.dotted() + "." + c.name + ": " + m.error());
@@ -177,8 +178,8 @@ TableSchemasPtr RecordBuilder::schemas(std::shared_ptr<const sluice::mysql::Tabl
                          " has no converter and is left out, as Debezium does");
     } else if (rules_.included(db, name, c.name)) {
       t->value_columns.push_back(i);
-      t->value_edits.push_back(rules_.edit(db, name, c));
-      row.field(c.name, m->schema);
+      t->value_edits.push_back(edit);
+      row.field(c.name, ColumnRules::alter_schema(edit, m->schema));
     }
     t->mappings.push_back(std::move(*m));
   }

@@ -67,9 +67,6 @@ TEST_CASE("column options: parsed from numbered keys; bad values name the key") 
   Config bad_key = base();
   bad_key["message.key.columns"] = "db.people";
   CHECK_THROWS_WITH(parse_options(bad_key, "mysql", w), Catch::Contains("message.key.columns"));
-  Config hash = base();
-  hash["column.mask.hash.SHA-256.with.salt.abc"] = "db.people.name";
-  CHECK_THROWS_WITH(parse_options(hash, "mysql", w), Catch::Contains("not supported"));
 }
 
 TEST_CASE("column.include/exclude.list: value schema and row only, key unaffected, case-insensitive") {
@@ -98,29 +95,76 @@ TEST_CASE("column.include/exclude.list: value schema and row only, key unaffecte
   CHECK(names(bi.schemas(table(kDdl), w)->value) == std::vector<std::string>{"id", "note"});
 }
 
-TEST_CASE("column.mask / column.truncate: character columns' values, nulls and other types untouched") {
+TEST_CASE("column.mask / column.truncate: values (mask also nulls), schema parameters, Debezium 2.7's rules") {
   std::vector<std::string> w;
   Config c = base();
-  c["column.mask.with.4.chars"] = "db.people.secret,db.people.price";
+  c["column.mask.with.4.chars"] = "db.people.secret,db.people.price,db.people.note";
   c["column.mask.with.0.chars"] = "db.people.code";
-  c["column.truncate.to.3.chars"] = "db.people.(name|note)";
+  c["column.truncate.to.3.chars"] = "db.people.(name|note|code)";
   Options o = parse_options(c, "mysql", w);
   RecordBuilder b(o);
   auto ts = b.schemas(table(kDdl), w);
-  std::vector<Value> values{Value::int32(1), Value::string("annabel"), Value::string("pw"), Value(),
-                            Value::string("12.50"), Value::string("xyz")};
+  std::vector<Value> values{Value::int32(1), Value::string("annabel"), Value(), Value::string("abcdef"),
+                            Value::bytes("\x04\xe2"), Value::string("xyz")};
   Value row = b.row(*ts, values);
   const auto& s = row.as_struct();
   CHECK(*s.get("id") == Value::int32(1));
-  CHECK(*s.get("name") == Value::string("ann"));
-  CHECK(*s.get("secret") == Value::string("****"));
-  CHECK(s.get("note")->is_null());                    // null stays null
-  CHECK(*s.get("price") == Value::string("12.50"));  // DECIMAL is not a character column
-  CHECK(*s.get("code") == Value::string(""));        // n = 0: empty string
-  CHECK(ts->value->field("secret")->schema->type() == sluice::api::Type::String);
+  CHECK(*s.get("name") == Value::string("ann"));      // VARCHAR(20) > 3: cut
+  CHECK(*s.get("secret") == Value::string("****"));   // MaskingValueConverter masks null too
+  CHECK(*s.get("note") == Value::string("abc"));      // truncate comes before mask: one mapper per column
+  CHECK(*s.get("price") == Value::bytes("\x04\xe2"));  // DECIMAL is not a character column: passthrough
+  CHECK(*s.get("code") == Value::string("xyz"));      // CHAR(3) <= 3: truncation not possible, mask never reached
+  auto param = [&](const char* field, const char* key) {
+    const std::string* p = ts->value->field(field)->schema->parameter(key);
+    return p ? *p : std::string("-");
+  };
+  CHECK(param("secret", "masked") == "true");
+  CHECK(param("price", "masked") == "true");  // the schema is marked even where values pass through
+  CHECK(param("price", "scale") == "2");
+  CHECK(param("name", "truncateLength") == "3");
+  CHECK(param("note", "truncateLength") == "3");  // TEXT: no declared length
+  CHECK(param("code", "truncateLength") == "-");
+  CHECK(param("code", "masked") == "-");
+  CHECK_FALSE(ts->value->field("secret")->schema->optional());
+}
+
+TEST_CASE("column.mask.hash: Java MessageDigest over salt + serialized String (v1) or UTF-8 (v2), cut to length") {
+  // Expected digests computed with java.security.MessageDigest and ObjectOutputStream.
+  CHECK(hex_digest("SHA-256", "CzQMA0cB5K", java_serialized_string("annabel")) ==
+        "3efbac5afb9ca427c8918a516ad4c0db56d62d939bb71c91a6ff6bd7b8c953b3");
+  CHECK(hex_digest("SHA-256", "CzQMA0cB5K", "annabel") ==
+        "5be1e1b1272ca548d4ed67448e56daf3277df7b25116efeb31cd6d9b16430dd6");
+  std::string odd("h\xC3\xA9\x00\xF0\x9F\x98\x80z", 9);  // NUL and a supplementary character
+  CHECK(hex_digest("MD5", "CzQMA0cB5K", java_serialized_string(odd)) == "8d1d6df94a4313ade6e70f12005562f7");
+  CHECK(hex_digest("MD5", "CzQMA0cB5K", odd) == "453bc245b39059b09763748013050de1");
+  CHECK_THROWS_WITH(hex_digest("NOPE-1", "", ""), Catch::Contains("unknown hash algorithm"));
+
+  std::vector<std::string> w;
+  Config c = base();
+  c["column.mask.hash.SHA-256.with.salt.CzQMA0cB5K"] = "db.people.(name|note)";
+  c["column.mask.hash.v2.SHA-256.with.salt.CzQMA0cB5K"] = "db.people.secret";
+  Options o = parse_options(c, "mysql", w);
+  RecordBuilder b(o);
+  auto ts = b.schemas(table(kDdl), w);
+  std::vector<Value> values{Value::int32(1), Value::string("annabel"), Value::string("annabel"), Value(),
+                            Value(), Value::string("x")};
+  Value hashed = b.row(*ts, values);
+  const auto& s = hashed.as_struct();
+  CHECK(*s.get("name") == Value::string("3efbac5afb9ca427c891"));  // VARCHAR(20): cut to 20
+  CHECK(*s.get("secret") == Value::string("5be1e1b1272ca548d4ed67448e56daf3277df7b2"));  // VARCHAR(40)
+  CHECK(s.get("note")->is_null());  // null is not hashed
+  CHECK(*ts->value->field("name")->schema->parameter("masked") == "true");
+
+  Config bad = base();
+  bad["column.mask.hash.NOPE-1.with.salt.x"] = "db.people.name";
+  CHECK_THROWS_WITH(parse_options(bad, "mysql", w), Catch::Contains("column.mask.hash.NOPE-1.with.salt.x"));
+  Config malformed = base();
+  malformed["column.mask.hash.SHA-256"] = "db.people.name";
+  CHECK_THROWS_WITH(parse_options(malformed, "mysql", w), Catch::Contains("with.salt"));
 }
 
 TEST_CASE("truncate counts UTF-16 units as Java's substring") {
+  CHECK(utf16_length("h\xC3\xA9\xF0\x9F\x98\x80") == 4);
   CHECK(truncate_utf16("abc", 5) == "abc");
   CHECK(truncate_utf16("abcdef", 2) == "ab");
   CHECK(truncate_utf16("h\xC3\xA9llo", 2) == "h\xC3\xA9");             // é: one unit, two bytes
@@ -150,6 +194,13 @@ TEST_CASE("column/datatype.propagate.source.type: value schema parameters, not t
   REQUIRE(ts->value->field("id"));
   CHECK_FALSE(ts->value->field("id")->schema->parameters().empty());
   CHECK(ts->key->field("id")->schema->parameters().empty());
+
+  Config both = c;  // one mapper per column: mask comes before propagation
+  both["column.mask.with.2.chars"] = "db.people.name";
+  Options ob = parse_options(both, "mysql", w);
+  RecordBuilder bb(ob);
+  auto tb = bb.schemas(table(kDdl), w);
+  CHECK(tb->value->field("name")->schema->parameters() == sluice::api::Parameters{{"masked", "true"}});
 }
 
 TEST_CASE("message.key.columns: key from the listed columns in table order; PK otherwise") {
