@@ -14,6 +14,9 @@ tests/support/fake_mysql_primary.py, which serves real MySQL 8 binlog files from
    its event count). After a restart the connector sends COM_BINLOG_DUMP_GTID with that set,
    the primary serves everything after it, and only the delete (uuid:5) is new: c, u, d once each.
    Then the primary reports gtid_purged uuid:1-5: the task FAILS naming the set and when_needed.
+3. snapshot_gtids: snapshot.mode=no_data against the primary with 4 transactions: the snapshot
+   offset's set is the server's gtid_executed (uuid:1-4) and streaming starts with
+   COM_BINLOG_DUMP_GTID from it; after a restart with uuid:5 present, only the delete streams.
 
 usage: mysql8_network_test.py SLUICE_BINARY
 """
@@ -48,6 +51,11 @@ def connector(fake, prefix, server_id):
             "database.password": "secret", "database.server.id": str(server_id), "topic.prefix": prefix,
             "snapshot.mode": "never", "schema.history.internal": "io.debezium.storage.file.history.FileSchemaHistory",
             "schema.history.internal.file.filename": os.path.join(temp_dir(), "history.dat")}
+
+
+T_DDL = ("CREATE TABLE `t` (`f1` char(128) DEFAULT NULL, `f2` varchar(300) DEFAULT NULL, "
+         "`f3` enum('var1','variant2','foo') DEFAULT NULL, `f4` set('one','two','three','four') DEFAULT NULL, "
+         "`f5` text) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4")
 
 
 def values(bootstrap, topic):
@@ -172,11 +180,38 @@ def gtid(kafka):
         fake.close()
 
 
+def snapshot_gtids(kafka):
+    fake = FakeMySqlPrimary([os.path.join(FIXTURES, "mysql-enum-string-set.000001")], gtid_mode=True,
+                            rename_db={"mysql": "myapp"}, limit=4, create_tables={"myapp.t": T_DDL})
+    work = temp_dir()
+    cfg = dict(connector(fake, "sn", 7103), **{"snapshot.mode": "no_data"})
+    w = Standalone(SLUICE, kafka.bootstrap, work)
+    try:
+        w.rest.request("PUT", "/connectors/sn/config", cfg)
+        wait_for(lambda: any(d["cmd"] == 0x1e for d in fake.dumps), 30, "a GTID dump after the snapshot")
+        check([(d["cmd"], d["gtids"]) for d in fake.dumps] == [(0x1e, UUID + ":1-4")],
+              f"snapshot: streaming starts from the snapshot's gtid_executed, got {fake.dumps}")
+        fake.limit = None
+        w.stop()
+        w = Standalone(SLUICE, kafka.bootstrap, work)
+        w.rest.request("PUT", "/connectors/sn/config", cfg)
+        got = wait_values(kafka.bootstrap, "sn.myapp.t", 1)
+        time.sleep(1.5)
+        got = values(kafka.bootstrap, "sn.myapp.t")
+        check([(v["op"], v["source"].get("gtid")) for v in got] == [("d", UUID + ":5")],
+              f"snapshot: after the restart only uuid:5 streams, got {[(v['op'], v['source'].get('gtid')) for v in got]}")
+        check(fake.dumps[-1]["gtids"] == UUID + ":1-4",
+              f"snapshot: the restart resumes from the snapshot offset's set, got {fake.dumps}")
+    finally:
+        w.stop()
+        fake.close()
+
+
 def main():
     started = time.monotonic()
-    kafka = DevKafka(SLUICE, topics=[t + ":1" for t in ("cz.test.tb1", "cz", "gt.myapp.t", "gt")])
+    kafka = DevKafka(SLUICE, topics=[t + ":1" for t in ("cz.test.tb1", "cz", "gt.myapp.t", "gt", "sn.myapp.t", "sn")])
     try:
-        for scenario in (compressed, gtid):
+        for scenario in (compressed, gtid, snapshot_gtids):
             try:
                 scenario(kafka)
             except AssertionError as e:

@@ -9,8 +9,9 @@ the MySQL 8 fixtures in /work/shared/fixtures/mysql-binlog) over the real client
   not implemented: a wrong password gets error 1045. A client that answers with another plugin
   gets an AuthSwitchRequest to caching_sha2_password. `auth_log` records what happened.
 - Text-protocol answers to the queries the Sluice connector runs at start (variables, SHOW BINARY
-  LOGS, SHOW MASTER STATUS / SHOW BINARY LOG STATUS, SET ..., SELECT @@..., SHOW CREATE TABLE from
-  `create_tables`); anything else gets an empty OK.
+  LOGS, SHOW MASTER STATUS / SHOW BINARY LOG STATUS, SET ..., SELECT @@..., and from
+  `create_tables` SHOW DATABASES, information_schema table lists and SHOW CREATE TABLE: enough
+  for a no_data snapshot); anything else (FLUSH TABLES WITH READ LOCK, ...) gets an empty OK.
 - COM_BINLOG_DUMP (0x12, file/pos) and COM_BINLOG_DUMP_GTID (0x1e, a MySQL GTID set: the server
   skips transactions whose GTID is in it). It sends an artificial ROTATE, the file's FDE, the
   events, artificial ROTATEs between files, then HEARTBEAT events (or EOF for the non-blocking
@@ -324,6 +325,13 @@ class FakeMySqlPrimary:
         elif s.startswith("show master status") or s.startswith("show binary log status"):
             self._result(c, ["File", "Position", "Binlog_Do_DB", "Binlog_Ignore_DB", "Executed_Gtid_Set"],
                          [(last.name, size, "", "", gtids)])
+        elif s.startswith("show databases"):
+            dbs = sorted({name.split(".")[0] for name in self.create_tables})
+            self._result(c, ["Database"], [(d,) for d in dbs])
+        elif "from information_schema.tables" in s and "table_schema=" in s:
+            db = sql.split("TABLE_SCHEMA=", 1)[-1].split("'")[1] if "'" in sql else ""
+            names = sorted(n.split(".")[1] for n in self.create_tables if n.split(".")[0] == db)
+            self._result(c, ["TABLE_NAME"], [(n,) for n in names])
         elif s.startswith("show create table"):
             name = sql.split()[-1].replace("`", "")
             if name in self.create_tables:
