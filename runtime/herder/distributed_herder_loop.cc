@@ -342,12 +342,8 @@ void DistributedHerder::process_events() {
         auto failed = [&](const std::optional<storage::StatusValue>& v) { return v && v->state == "FAILED"; };
         if (running_.count({name, -1}) && (!e.restart.only_failed || failed(cache.connector(name)))) {
           log::info(name, "restarting connector (restart request)");
-          worker_.stop_connector(name);
-          for (auto it = running_.begin(); it != running_.end();)
-            it = it->connector == name && it->is_connector() ? running_.erase(it) : std::next(it);
-          // stop_connector stopped this worker's tasks of the connector too: they restart below.
-          for (auto it = running_.begin(); it != running_.end();)
-            it = it->connector == name ? running_.erase(it) : std::next(it);
+          worker_.stop_connector_instance(name);  // its tasks restart only with include_tasks
+          running_.erase(WorkItem{name, -1});
         }
         if (e.restart.include_tasks)
           for (auto it = running_.begin(); it != running_.end();) {
@@ -445,9 +441,9 @@ void DistributedHerder::rejoin_soon() {
 void DistributedHerder::stop_item(const WorkItem& item, bool write_unassigned) {
   // Under work_mu_.
   if (item.is_connector()) {
-    worker_.stop_connector(item.connector);  // stops this worker's tasks of it too
-    for (auto it = running_.begin(); it != running_.end();)
-      it = it->connector == item.connector ? running_.erase(it) : std::next(it);
+    // The instance alone: its tasks here are unaffected by where the instance goes.
+    worker_.stop_connector_instance(item.connector);
+    running_.erase(item);
   } else {
     worker_.stop_task({item.connector, item.task});
     running_.erase(item);

@@ -449,6 +449,11 @@ void Worker::stop_tasks(const std::string& connector) {
 void Worker::stop_connector(const std::string& connector) {
   std::lock_guard control(control_mu_);
   stop_tasks(connector);
+  stop_connector_instance(connector);
+}
+
+void Worker::stop_connector_instance(const std::string& connector) {
+  std::lock_guard control(control_mu_);
   std::unique_ptr<ConnectorRun> run;
   {
     std::lock_guard lock(mu_);

@@ -49,7 +49,11 @@ class Worker {
   bool has_connector(const std::string& connector) const;
   const plugin_host::Registry& registry() const { return registry_; }
   storage::OffsetBackingStore& offsets() { return offsets_; }
+  // Stops the connector instance and this worker's tasks of it.
   void stop_connector(const std::string& connector);
+  // Stops the connector instance only: its tasks keep running (a distributed worker gives
+  // the instance to another worker, or restarts just the instance).
+  void stop_connector_instance(const std::string& connector);
   void stop_all();
 
   StatusSnapshot connector_status(const std::string& name) const;
