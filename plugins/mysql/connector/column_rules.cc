@@ -176,7 +176,7 @@ Value ColumnRules::apply(const ColumnEdit& e, Value v) {
     case K::kTruncate:
       if (v.kind() == Value::Kind::String && utf16_length(v.as_string()) > static_cast<size_t>(e.n))
         return Value::string(truncate_utf16(v.as_string(), static_cast<size_t>(e.n)));
-      if (v.kind() == Value::Kind::Bytes && v.as_bytes().size() > static_cast<size_t>(e.n))
+      if (e.plain_bytes && v.kind() == Value::Kind::Bytes && v.as_bytes().size() > static_cast<size_t>(e.n))
         return Value::bytes(v.as_bytes().substr(0, static_cast<size_t>(e.n)));
       return v;
     case K::kHash: {

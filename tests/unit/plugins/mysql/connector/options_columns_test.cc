@@ -154,6 +154,21 @@ TEST_CASE("column.mask.hash: Java MessageDigest over salt + serialized String (v
   CHECK(*s.get("secret") == Value::string("5be1e1b1272ca548d4ed67448e56daf3277df7b2"));  // VARCHAR(40)
   CHECK(s.get("note")->is_null());  // null is not hashed
   CHECK(*ts->value->field("name")->schema->parameter("masked") == "true");
+}
+
+TEST_CASE("column.truncate on bytes: plain binary columns are cut, DECIMAL and BIT values are not") {
+  std::vector<std::string> w;
+  Config c = base();
+  c["column.truncate.to.2.chars"] = "db.bin.*";
+  Options o = parse_options(c, "mysql", w);
+  RecordBuilder b(o);
+  auto ts = b.schemas(table("CREATE TABLE bin (v VARBINARY(10), d DECIMAL(20,2), bits BIT(32))"), w);
+  std::vector<Value> values{Value::bytes("abcd"), Value::bytes("\x01\x02\x03"), Value::bytes("\x01\x02\x03\x04")};
+  Value row = b.row(*ts, values);
+  const auto& s = row.as_struct();
+  CHECK(*s.get("v") == Value::bytes("ab"));
+  CHECK(*s.get("d") == Value::bytes("\x01\x02\x03"));
+  CHECK(*s.get("bits") == Value::bytes("\x01\x02\x03\x04"));
 
   Config bad = base();
   bad["column.mask.hash.NOPE-1.with.salt.x"] = "db.people.name";
