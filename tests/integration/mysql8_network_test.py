@@ -6,7 +6,8 @@ tests/support/fake_mysql_primary.py, which serves real MySQL 8 binlog files from
 1. compressed: transaction_compression.000001 (MySQL 8.0.32, gtid_mode OFF): the connector logs
    in with caching_sha2_password (fast path), dumps with COM_BINLOG_DUMP from binlog.000001:4,
    and the zstd TRANSACTION_PAYLOAD's row arrives as one `c` event with Debezium's source
-   position (file, pos of the payload event, row 0, no gtid); the offset points after it.
+   position (file, pos of the payload event, row 0, no gtid); the offset is the transaction's
+   start with its 3 events done. A wrong password: the task FAILS with "Access denied".
 2. gtid: mysql-enum-string-set.000001 (MySQL 8.0.28, gtid_mode ON; its database `mysql` is renamed
    `myapp` by the fake so the connector does not skip it as a system database). The primary
    first serves 4 of its 5 transactions: insert and update arrive with source.gtid uuid:3 / :4;
@@ -117,6 +118,13 @@ def compressed(kafka):
         check((off.get("file"), off.get("pos"), off.get("event"), "gtids" in off) == ("binlog.000001", 197, 3, False),
               f"compressed: offset at the transaction's start, 3 events done, file/pos only, got {off}")
         check(task_state(w.rest, "cz")[0] == "RUNNING", "compressed: task running on heartbeats")
+        # A wrong password is refused by the same caching_sha2_password check.
+        w.rest.request("PUT", "/connectors/czbad/config", dict(connector(fake, "czbad", 7104),
+                                                                **{"database.password": "wrong"}))
+        wait_for(lambda: task_state(w.rest, "czbad")[0] == "FAILED", 30, "czbad FAILED")
+        trace = task_state(w.rest, "czbad")[1]
+        check("Access denied" in trace and ("denied", "sluice") in fake.auth_log,
+              f"compressed: a wrong password fails the task with the server's message, got {trace[:200]}")
     finally:
         w.stop()
         fake.close()
