@@ -18,6 +18,8 @@ tests/support/fake_mysql_primary.py, which serves real MySQL 8 binlog files from
 3. snapshot_gtids: snapshot.mode=no_data against the primary with 4 transactions: the snapshot
    offset's set is the server's gtid_executed (uuid:1-4) and streaming starts with
    COM_BINLOG_DUMP_GTID from it; after a restart with uuid:5 present, only the delete streams.
+4. reconnect: the primary cuts the dump connection after the update's commit: the task reconnects
+   by itself with COM_BINLOG_DUMP_GTID (uuid:1-4, its in-memory set) and emits the delete once.
 
 usage: mysql8_network_test.py SLUICE_BINARY
 """
@@ -215,11 +217,32 @@ def snapshot_gtids(kafka):
         fake.close()
 
 
+def reconnect(kafka):
+    fake = FakeMySqlPrimary([os.path.join(FIXTURES, "mysql-enum-string-set.000001")], gtid_mode=True,
+                            rename_db={"mysql": "myapp"}, limit=4)
+    w = Standalone(SLUICE, kafka.bootstrap, temp_dir())
+    try:
+        w.rest.request("PUT", "/connectors/rc/config", connector(fake, "rc", 7105))
+        wait_values(kafka.bootstrap, "rc.myapp.t", 2)
+        fake.limit = None
+        fake.drop_dumps()
+        wait_values(kafka.bootstrap, "rc.myapp.t", 3)
+        time.sleep(1.5)
+        got = values(kafka.bootstrap, "rc.myapp.t")
+        check([v["op"] for v in got] == ["c", "u", "d"], f"reconnect: every change once, got {[v['op'] for v in got]}")
+        check([(d["cmd"], d["gtids"]) for d in fake.dumps] == [(0x12, None), (0x1e, UUID + ":1-4")],
+              f"reconnect: the lost dump resumes by COM_BINLOG_DUMP_GTID after the last commit, got {fake.dumps}")
+        check(task_state(w.rest, "rc")[0] == "RUNNING", "reconnect: task running")
+    finally:
+        w.stop()
+        fake.close()
+
+
 def main():
     started = time.monotonic()
-    kafka = DevKafka(SLUICE, topics=[t + ":1" for t in ("cz.test.tb1", "cz", "gt.myapp.t", "gt", "sn.myapp.t", "sn")])
+    kafka = DevKafka(SLUICE, topics=[t + ":1" for t in ("cz.test.tb1", "cz", "gt.myapp.t", "gt", "sn.myapp.t", "sn", "rc.myapp.t", "rc")])
     try:
-        for scenario in (compressed, gtid, snapshot_gtids):
+        for scenario in (compressed, gtid, snapshot_gtids, reconnect):
             try:
                 scenario(kafka)
             except AssertionError as e:

@@ -147,7 +147,7 @@ class FakeMySqlPrimary:
         self.sock.listen(16)
         self.port = self.sock.getsockname()[1]
         self.closing = False
-        self.conns = []
+        self.conns, self.dump_conns = [], []
         self._tl = threading.local()
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -172,6 +172,15 @@ class FakeMySqlPrimary:
                 c.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+
+    def drop_dumps(self):
+        """Cuts every binlog dump connection (the client sees a lost connection)."""
+        for c in list(self.dump_conns):
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self.dump_conns.clear()
 
     def _accept(self):
         cid = 0
@@ -371,6 +380,7 @@ class FakeMySqlPrimary:
             name = p[10:10 + nlen].decode()
             pos, dlen = struct.unpack_from("<QI", p, 10 + nlen)
             gset = decode_gtid_set(p[22 + nlen:22 + nlen + dlen]) if flags & 0x4 else None
+        self.dump_conns.append(c)
         self.dumps.append({"cmd": cmd, "file": name, "pos": pos, "gtids": None if gset is None else gtid_text(gset)})
         start = 0
         if gset is None:
