@@ -208,7 +208,9 @@ def main():
         print(f"psql \\copy: {rows / res['copy']:,.0f} rows/s ({res['copy']:.1f}s)", flush=True)
         wall, first, cpu, rss_n = sluice_run(sluice, bootstrap, work, pg, "snap", "snap.bench.t", rows,
                                              {"topic.prefix": "snap", "slot.name": "snap_slot",
-                                              "snapshot.mode": "initial"})
+                                              "snapshot.mode": "initial",
+                                              # SNAPSHOT_THREADS=N compares snapshot.max.threads values
+                                              "snapshot.max.threads": os.environ.get("SNAPSHOT_THREADS", "1")})
         res["snapshot"] = wall
         print(f"snapshot: {rows / wall:,.0f} rows/s ({wall:.1f}s, cpu {cpu:.1f}s, peak RSS "
               f"{rss_n:.0f} MB); {res['copy'] / wall:.2f}x psql \\copy", flush=True)

@@ -17,7 +17,9 @@ the snapshot. Checks:
   markers: `first` once (first row of the first table), `first_in_data_collection` /
   `last_in_data_collection` per table, `true` in between, `last` once (the last record);
 - memory is bounded: the worker's peak RSS stays under RSS_LIMIT_MB although the big table is
-  much larger.
+  much larger;
+- snapshot.mode=always afterwards (the slot exists, so the readers import the coordinator's
+  own exported snapshot) reads every row again, with 3 readers.
 
 usage: postgres_snapshot_test.py SLUICE_BINARY"""
 import json
@@ -33,7 +35,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
 from postgres import Postgres  # noqa: E402
-from sluice_process import DevKafka, Standalone, kcat_lines, proc_stats, temp_dir, wait_for  # noqa: E402
+from sluice_process import DevKafka, Standalone, end_offset, kcat_lines, proc_stats, temp_dir, wait_for  # noqa: E402
 
 SLUICE = os.path.abspath(sys.argv[1])
 BIG_ROWS = 80_000
@@ -263,7 +265,20 @@ def main():
               f"bounded memory: worker peak RSS {stats[1] if stats else '?':.0f} MB (before the snapshot "
               f"{rss_before:.0f} MB) < {RSS_LIMIT_MB} MB for a table of {pages * 8 // 1024} MB")
         r_count = sum(1 for _, v in big if v["op"] == "r") + len(nokey) + len(markers(small))
-        print(f"snapshot rate (with concurrent writes, 3 threads): {r_count / snap_secs:,.0f} rows/s", flush=True)
+        print(f"snapshot rate seen by the test (kcat polling, concurrent writes, 3 threads): {r_count / snap_secs:,.0f} rows/s", flush=True)
+
+        # snapshot.mode=always with the existing slot: no exported slot snapshot, so the readers
+        # import the coordinator's own (pg_export_snapshot) and read the tables again.
+        ends = sum(end_offset(kafka.bootstrap, "p.public.a_big", p) for p in range(BIG_PARTITIONS))
+        code, _, body = worker.rest.request("PUT", "/connectors/p/config", dict(cfg, **{"snapshot.mode": "always"}))
+        check(code == 200, f"PUT p with snapshot.mode=always: {code}")
+        wait_for(lambda: worker.log_text().count("snapshot done: 4 tables") == 2, 60, "the second snapshot")
+        wait_for(lambda: sum(1 for _, v in records(kafka.bootstrap, "p.public.b_nokey") if v["op"] == "r") == 600,
+                 30, "b_nokey read again")
+        grown = sum(end_offset(kafka.bootstrap, "p.public.a_big", p) for p in range(BIG_PARTITIONS)) - ends
+        check(grown == len(final_big), f"snapshot.mode=always read a_big again: {grown} records "
+              f"for {len(final_big)} rows")
+        check(worker.log_text().count("3 reader threads)") == 2, "the second snapshot also used 3 readers")
     finally:
         if writer is not None and writer.is_alive():
             writer.finish()

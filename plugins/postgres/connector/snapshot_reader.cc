@@ -1,5 +1,6 @@
 #include "plugins/postgres/connector/snapshot_reader.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "plugins/postgres/connector/pg_client.h"
@@ -74,19 +75,22 @@ void SnapshotReaders::read_chunk(PgConnection& conn, size_t index) {
     auto r = conn.exec(fetch);
     if (r.rows() == 0) break;
     cells.assign(std::max<size_t>(width, static_cast<size_t>(r.columns())), std::nullopt);
-    std::vector<api::Value> rows;
-    rows.reserve(static_cast<size_t>(r.rows()));
-    for (int i = 0; i < r.rows(); ++i) {
-      for (int c = 0; c < r.columns(); ++c)
-        cells[static_cast<size_t>(c)] = r.is_null(i, c) ? std::nullopt : std::optional<std::string_view>(r.get(i, c));
-      rows.push_back(table.row_from_text(cells));
+    for (int from = 0; from < r.rows(); from += static_cast<int>(kRowsPerBatch)) {
+      int to = std::min(r.rows(), from + static_cast<int>(kRowsPerBatch));
+      std::vector<api::Value> rows;
+      rows.reserve(static_cast<size_t>(to - from));
+      for (int i = from; i < to; ++i) {
+        for (int c = 0; c < r.columns(); ++c)
+          cells[static_cast<size_t>(c)] = r.is_null(i, c) ? std::nullopt : std::optional<std::string_view>(r.get(i, c));
+        rows.push_back(table.row_from_text(cells));
+      }
+      std::unique_lock lock(mu_);
+      while (buffers_[index].batches.size() >= kBatchesPerChunk && !halted()) space_.wait_for(lock, kPollEvery);
+      if (halted()) return;
+      buffers_[index].batches.push_back(std::move(rows));
+      lock.unlock();
+      data_.notify_all();
     }
-    std::unique_lock lock(mu_);
-    while (buffers_[index].batches.size() >= kBatchesPerChunk && !halted()) space_.wait_for(lock, kPollEvery);
-    if (halted()) return;
-    buffers_[index].batches.push_back(std::move(rows));
-    lock.unlock();
-    data_.notify_all();
   }
   conn.exec("CLOSE " + cursor);
   {

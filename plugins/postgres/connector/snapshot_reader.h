@@ -5,8 +5,9 @@
 // snapshot) saw. Tables are cut into chunks by ctid page ranges; readers take chunks in plan
 // order and convert rows to row structs; the coordinator consumes chunks strictly in plan order,
 // so the records keep the table order and the row order of a one-reader snapshot (and its
-// markers). Memory is bounded: each chunk being read buffers at most `kBatchesPerChunk` batches
-// of snapshot.fetch.size rows, and at most snapshot.max.threads chunks are being read.
+// markers). Memory is bounded: each chunk being read buffers at most kBatchesPerChunk batches of
+// kRowsPerBatch converted rows (plus one FETCH result per reader), and at most
+// snapshot.max.threads chunks are being read.
 
 #include <atomic>
 #include <condition_variable>
@@ -33,7 +34,10 @@ struct SnapshotChunk {
 
 class SnapshotReaders {
  public:
-  static constexpr size_t kBatchesPerChunk = 2;
+  // Converted rows wait in batches of at most kRowsPerBatch (a FETCH of snapshot.fetch.size
+  // rows is converted batch by batch), at most kBatchesPerChunk of them per chunk.
+  static constexpr size_t kRowsPerBatch = 1024;
+  static constexpr size_t kBatchesPerChunk = 4;
 
   SnapshotReaders(std::vector<SnapshotChunk> chunks, std::map<std::string, std::string> conn,
                   std::string exported_snapshot, int64_t fetch_size, const std::atomic<bool>& stopping);
