@@ -174,10 +174,10 @@ Value ColumnRules::apply(const ColumnEdit& e, Value v) {
     case K::kMask:  // MaskingValueConverter returns the mask for every value, null included
       return Value::string(std::string(static_cast<size_t>(e.n), '*'));
     case K::kTruncate:
+      // Strings only: Debezium's MySQL/MariaDB converters give byte[] (not the ByteBuffer its
+      // TruncatingValueConverter cuts) for binary, Decimal and BIT values: checked side by side.
       if (v.kind() == Value::Kind::String && utf16_length(v.as_string()) > static_cast<size_t>(e.n))
         return Value::string(truncate_utf16(v.as_string(), static_cast<size_t>(e.n)));
-      if (e.plain_bytes && v.kind() == Value::Kind::Bytes && v.as_bytes().size() > static_cast<size_t>(e.n))
-        return Value::bytes(v.as_bytes().substr(0, static_cast<size_t>(e.n)));
       return v;
     case K::kHash: {
       if (v.kind() != Value::Kind::String) return v;  // null stays null (not Serializable)

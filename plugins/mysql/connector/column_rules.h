@@ -31,8 +31,6 @@ struct ColumnEdit {
   std::string algorithm, salt;  // hash: Java MessageDigest name, salt text
   bool hash_v2 = false;         // v2: digest of salt + UTF-8 text; v1: + Java-serialized String
   int cut = 0;                  // hash: > 0 cuts the hex to the column length
-  bool plain_bytes = false;     // truncate: the value is a plain byte array (Debezium's ByteBuffer;
-                                // not a Decimal or BIT, which it leaves alone)
   bool active() const { return changes_values; }
 };
 

@@ -177,7 +177,6 @@ TableSchemasPtr RecordBuilder::schemas(std::shared_ptr<const sluice::mysql::Tabl
       warnings.push_back("column " + table->id.dotted() + "." + c.name + " of type " + c.type_name +
                          " has no converter and is left out, as Debezium does");
     } else if (rules_.included(db, name, c.name)) {
-      edit.plain_bytes = m->schema->type() == sluice::api::Type::Bytes && m->schema->name().empty();
       t->value_columns.push_back(i);
       t->value_edits.push_back(edit);
       row.field(c.name, ColumnRules::alter_schema(edit, m->schema));
