@@ -7,7 +7,9 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <chrono>
 
+#include "plugins/api/config_def.h"
 #include "runtime/common/log.h"
 #include "runtime/worker/offset_codec.h"
 
@@ -42,7 +44,13 @@ DistributedHerder::DistributedHerder(worker::Worker& worker, storage::KafkaOffse
       config_(std::move(config)),
       options_(std::move(options)),
       plugins_(worker, providers, StandaloneHerder::Options{}),
-      assignor_(config_.scheduled_rebalance_max_delay_ms) {}
+      assignor_(config_.scheduled_rebalance_max_delay_ms) {
+  // KIP-558: each worker records the topics its tasks produce to in the status topic.
+  if (api::config_value::get_bool(worker_.config().raw, "topic.tracking.enable", true))
+    worker_.set_topic_listener([this](const std::string& connector, const std::string& topic, int task) {
+      record_active_topic(connector, topic, task);
+    });
+}
 
 DistributedHerder::~DistributedHerder() { stop(); }
 
@@ -418,13 +426,43 @@ Result<std::string> DistributedHerder::reset_connector_offsets(const std::string
       "connector uses.");
 }
 
-Result<std::vector<std::string>> DistributedHerder::connector_topics(const std::string& name) {
-  return worker_.topics(name);
+// ---- active topics (KIP-558) ----------------------------------------------------------------
+
+void DistributedHerder::record_active_topic(const std::string& connector, const std::string& topic, int task) {
+  if (!statuses_) return;  // tasks start only after the stores are open
+  auto cache = statuses_->cache();
+  auto known = cache.topics();
+  if (auto it = known.find(connector); it != known.end() && it->second.count(topic)) return;
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch()).count();
+  auto value = storage::encode_topic_status({topic, connector, task, now});
+  if (auto st = statuses_->write({{storage::topic_status_key(topic, connector), value}}, 10000); !st)
+    log::warn("herder", "cannot record topic ", topic, " of connector ", connector, ": ", st.error().message);
 }
 
+// Answered from the status topic (read to its end), so every worker gives the same answer.
+Result<std::vector<std::string>> DistributedHerder::connector_topics(const std::string& name) {
+  if (!ready() || !statuses_) return worker_.topics(name);
+  if (auto st = statuses_->refresh(); !st) return st.error();
+  std::vector<std::string> out;
+  auto all = statuses_->cache().topics();
+  if (auto it = all.find(name); it != all.end())
+    for (auto& [topic, _] : it->second) out.push_back(topic);
+  return out;
+}
+
+// Any worker may reset (as Java): tombstones for the connector's status-topic-* keys.
 Status DistributedHerder::reset_connector_topics(const std::string& name) {
   worker_.reset_topics(name);
-  return {};
+  if (!ready() || !statuses_) return {};
+  if (auto st = statuses_->refresh(); !st) return st;
+  std::vector<storage::KeyValue> writes;
+  auto all = statuses_->cache().topics();
+  if (auto it = all.find(name); it != all.end())
+    for (auto& [topic, _] : it->second) writes.push_back({storage::topic_status_key(topic, name), std::nullopt});
+  if (writes.empty()) return {};
+  if (auto st = statuses_->write(writes, 10000); !st) return st;
+  return statuses_->refresh();
 }
 
 // ---- plugins ------------------------------------------------------------------------------

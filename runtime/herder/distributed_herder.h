@@ -143,6 +143,8 @@ class DistributedHerder : public Herder {
   storage::ConfigSnapshot snapshot();
   std::string owner_url(const WorkItem& item);
   Status forward_to(const std::string& url);
+  // Worker callback (task threads): the first record of a task to a topic.
+  void record_active_topic(const std::string& connector, const std::string& topic, int task);
 
   worker::Worker& worker_;
   storage::KafkaOffsetStore& offsets_;

@@ -685,6 +685,10 @@ void DistributedHerder::leader_cleanup() {
     for (auto& [tid, _] : cache.tasks(name))
       if (!exists || tid >= snap.task_count(name)) writes.push_back({storage::task_status_key(name, tid), std::nullopt});
   }
+  // A deleted connector's active topics are forgotten (Java's onDeletion deletes them).
+  for (auto& [name, topics] : cache.topics())
+    if (!snap.connectors.count(name))
+      for (auto& [topic, _] : topics) writes.push_back({storage::topic_status_key(topic, name), std::nullopt});
   if (!writes.empty())
     if (auto st = statuses_->write(writes, kStatusWriteTimeoutMs); !st)
       log::warn(kCtx, "cannot write statuses: ", st.error().message);

@@ -237,7 +237,7 @@ Status SourceTaskRunner::send_batch(std::vector<api::SourceRecord>& batch) {
     }
     if (p_.topics && !seen_topics_.count(out->topic)) {
       seen_topics_.insert(out->topic);
-      p_.topics->add(out->topic);
+      p_.topics->add(out->topic, p_.id.task);
     }
     if (p_.topic_creation && !p_.topic_creation->known(out->topic))
       if (auto st = ensure_topic(out->topic); !st) return st;

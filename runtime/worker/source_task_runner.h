@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <memory>
@@ -35,9 +36,16 @@ struct TaskId {
 // the connector's tasks; written only when a task meets a topic it has not seen.
 class TopicSet {
  public:
-  void add(const std::string& topic) {
-    std::lock_guard lock(mu_);
-    topics_.insert(topic);
+  // Called (on the task's thread, outside the lock) when a task meets a topic for the first
+  // time: a distributed worker records it in the status topic.
+  using Listener = std::function<void(const std::string& topic, int task)>;
+  explicit TopicSet(Listener on_new = {}) : on_new_(std::move(on_new)) {}
+  void add(const std::string& topic, int task = 0) {
+    {
+      std::lock_guard lock(mu_);
+      topics_.insert(topic);
+    }
+    if (on_new_) on_new_(topic, task);
   }
   std::vector<std::string> list() const {
     std::lock_guard lock(mu_);
@@ -49,6 +57,7 @@ class TopicSet {
   }
 
  private:
+  Listener on_new_;
   mutable std::mutex mu_;
   std::set<std::string> topics_;
 };

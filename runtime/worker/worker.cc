@@ -334,7 +334,14 @@ Status Worker::launch_task(const TaskId& id, const api::Config& cc, const api::C
   {
     std::lock_guard lock(mu_);
     auto& topics = topics_[id.connector];
-    if (!topics) topics = std::make_shared<TopicSet>();
+    if (!topics) {
+      TopicSet::Listener on_new;
+      if (topic_listener_)
+        on_new = [fn = topic_listener_, connector = id.connector](const std::string& topic, int task) {
+          (*fn)(connector, topic, task);
+        };
+      topics = std::make_shared<TopicSet>(std::move(on_new));
+    }
     parts.topics = topics;
   }
   auto runner = std::make_unique<SourceTaskRunner>(std::move(parts));
@@ -419,6 +426,11 @@ std::vector<std::string> Worker::topics(const std::string& connector) const {
 void Worker::reset_topics(const std::string& connector) {
   std::lock_guard lock(mu_);
   if (auto it = topics_.find(connector); it != topics_.end()) it->second->clear();
+}
+
+void Worker::set_topic_listener(TopicListener fn) {
+  std::lock_guard lock(mu_);
+  topic_listener_ = fn ? std::make_shared<TopicListener>(std::move(fn)) : nullptr;
 }
 
 bool Worker::has_connector(const std::string& connector) const {

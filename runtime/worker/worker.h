@@ -46,6 +46,10 @@ class Worker {
   void set_paused(const std::string& connector, bool paused);
   std::vector<std::string> topics(const std::string& connector) const;
   void reset_topics(const std::string& connector);
+  // Told (from task threads) the first time each task of a connector produces to a topic;
+  // set before tasks start (the distributed herder writes status-topic records from it).
+  using TopicListener = std::function<void(const std::string& connector, const std::string& topic, int task)>;
+  void set_topic_listener(TopicListener fn);
   bool has_connector(const std::string& connector) const;
   const plugin_host::Registry& registry() const { return registry_; }
   storage::OffsetBackingStore& offsets() { return offsets_; }
@@ -96,6 +100,7 @@ class Worker {
   std::map<std::string, std::vector<std::unique_ptr<SourceTaskRunner>>> tasks_;
   // Outlives the connector's tasks: topic tracking survives restarts, as in Connect.
   std::map<std::string, std::shared_ptr<TopicSet>> topics_;
+  std::shared_ptr<TopicListener> topic_listener_;  // under mu_
   // Serializes starting and stopping tasks with the auto-restarts (held while joining tasks,
   // so never while holding mu_). Recursive: stop_all -> stop_connector -> stop_tasks.
   std::recursive_mutex control_mu_;

@@ -200,6 +200,48 @@ StatusKey parse_status_key(std::string_view key) {
   return k;
 }
 
+std::string topic_status_key(std::string_view topic, std::string_view connector) {
+  return "status-topic-" + std::string(topic) + ":connector-" + std::string(connector);
+}
+
+std::string encode_topic_status(const TopicStatusValue& v) {
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("topic");
+  w.StartObject();  // Java's TopicStatus struct, fields in schema order
+  w.Key("name");
+  put(w, v.topic);
+  w.Key("connector");
+  put(w, v.connector);
+  w.Key("task");
+  w.Int(v.task);
+  w.Key("discoverTimestamp");
+  w.Int64(v.discover_timestamp);
+  w.EndObject();
+  w.EndObject();
+  return done(b);
+}
+
+Result<TopicStatusValue> decode_topic_status(std::string_view json) {
+  auto d = parse_object(json, "topic status");
+  if (!d) return d.error();
+  auto t = d->FindMember("topic");
+  if (t == d->MemberEnd() || !t->value.IsObject()) return Error::fatal("a topic status record without a \"topic\" object");
+  auto& o = t->value;
+  auto name = o.FindMember("name");
+  auto conn = o.FindMember("connector");
+  if (name == o.MemberEnd() || !name->value.IsString() || conn == o.MemberEnd() || !conn->value.IsString())
+    return Error::fatal("a topic status record without a topic name or connector");
+  TopicStatusValue v;
+  v.topic = std::string(name->value.GetString(), name->value.GetStringLength());
+  v.connector = std::string(conn->value.GetString(), conn->value.GetStringLength());
+  if (auto task = o.FindMember("task"); task != o.MemberEnd() && task->value.IsInt()) v.task = task->value.GetInt();
+  if (auto ts = o.FindMember("discoverTimestamp"); ts != o.MemberEnd() && ts->value.IsInt64())
+    v.discover_timestamp = ts->value.GetInt64();
+  return v;
+}
+
 std::string encode_status(const StatusValue& v) {
   rapidjson::StringBuffer b;
   Writer w(b);

@@ -68,6 +68,19 @@ struct StatusKey {
 };
 StatusKey parse_status_key(std::string_view key);
 
+// status-topic-<topic>:connector-<n> (KIP-558: a topic the connector's tasks produced to)
+std::string topic_status_key(std::string_view topic, std::string_view connector);
+struct TopicStatusValue {
+  std::string topic;
+  std::string connector;
+  int task = 0;
+  int64_t discover_timestamp = 0;  // ms since the epoch
+  bool operator==(const TopicStatusValue&) const = default;
+};
+// {"topic":{"name":"t","connector":"c","task":0,"discoverTimestamp":1700000000000}}
+std::string encode_topic_status(const TopicStatusValue& v);
+Result<TopicStatusValue> decode_topic_status(std::string_view json);
+
 struct StatusValue {
   std::string state;  // UNASSIGNED, RUNNING, PAUSED, STOPPED, FAILED, RESTARTING
   std::optional<std::string> trace;

@@ -6,6 +6,7 @@ bool StatusCache::apply(std::string_view key, std::optional<std::string_view> va
   StatusKey k = parse_status_key(key);
   if (k.kind == StatusKey::Unknown) return false;
   if (k.kind == StatusKey::Topic) {
+    if (value && !decode_topic_status(*value)) return false;
     if (value) topics_[k.connector][k.topic] = true;
     else if (auto it = topics_.find(k.connector); it != topics_.end()) it->second.erase(k.topic);
     return true;

@@ -18,6 +18,7 @@ leader's 200 ms SyncGroup pause for the embedded broker's group bug.
 
 usage: distributed_test.py SLUICE_BINARY
 """
+import json
 import os
 import shutil
 import signal
@@ -70,6 +71,44 @@ def task_owners(w):
     return {t["id"]: t["worker_id"] for t in s["tasks"]} if s else {}
 
 
+def topics_everywhere(workers, expected):
+    """Every worker's GET /connectors/vs/topics answers `expected` (KIP-558, from the status topic)."""
+    return all(w.rest.get(f"/connectors/{TOPIC}/topics")[:3:2] == (200, {TOPIC: {"topics": expected}})
+               for w in workers)
+
+
+def topic_records(kafka):
+    """The status topic's status-topic-* records, in order: (key, value or None)."""
+    out = []
+    for line in kcat_lines(kafka.bootstrap, "connect-status", fmt="%k\t%S\t%s\n"):
+        key, size, value = (line.split("\t") + ["", ""])[:3]
+        if key.startswith("status-topic-"):
+            out.append((key, None if size == "-1" else json.loads(value)))
+    return out
+
+
+def check_active_topics(kafka, workers):
+    """Active topics: recorded once by the workers whose tasks produce, the same on every worker,
+    reset through a follower with tombstones, recorded again when the tasks restart."""
+    wait_for(lambda: topics_everywhere(workers, [TOPIC]), 30, "every worker to list the active topic")
+    key = f"status-topic-{TOPIC}:connector-{TOPIC}"
+    recs = topic_records(kafka)
+    assert recs and all(k == key for k, _ in recs), recs
+    value = recs[0][1]
+    assert list(value) == ["topic"] and list(value["topic"]) == ["name", "connector", "task", "discoverTimestamp"], value
+    assert value["topic"]["name"] == TOPIC and value["topic"]["connector"] == TOPIC, value
+    assert value["topic"]["task"] in range(TASKS), value
+    assert abs(value["topic"]["discoverTimestamp"] / 1000 - time.time()) < 300, value
+    time.sleep(2)  # every task has met the topic: nothing records it again until tasks restart
+    code, _, _ = workers[2].rest.request("PUT", f"/connectors/{TOPIC}/topics/reset")
+    assert code == 202, code
+    wait_for(lambda: topics_everywhere(workers, []), 30, "the reset on every worker")
+    assert topic_records(kafka)[-1] == (key, None), topic_records(kafka)[-3:]
+    code, _, body = workers[0].rest.get("/connectors/nosuch/topics")
+    assert code == 200 and body == {"nosuch": {"topics": []}}, (code, body)
+    print("active topics: the same on every worker, reset with a tombstone")
+
+
 def main():
     sluice = sys.argv[1]
     work = temp_dir()
@@ -112,6 +151,8 @@ def main():
         owners = task_owners(workers[0])
         assert sorted(owners.values()) == sorted(w.id for w in workers), f"unbalanced: {owners}"
         print("balanced:", owners)
+
+        check_active_topics(kafka, workers)
 
         for w in workers:
             code, _, body = retry_409(lambda: w.rest.get(f"/connectors/{TOPIC}/config"), "config")
@@ -190,6 +231,7 @@ def main():
             w.start()
         wait_for(lambda: running_everywhere(survivors), 60, "RUNNING after a full restart")
         wait_for(lambda: end_offset(kafka.bootstrap, TOPIC) > high + 150, 30, "records after the full restart")
+        wait_for(lambda: topics_everywhere(survivors, [TOPIC]), 30, "the topic recorded again by restarted tasks")
         assert survivors[1].rest.request("PUT", f"/connectors/{TOPIC}/pause")[0] == 202
         wait_for(lambda: running_everywhere(survivors, state="PAUSED"), 30, "PAUSED before the check")
 
@@ -205,6 +247,9 @@ def main():
         code, _, _ = retry_409(lambda: survivors[2].rest.request("DELETE", f"/connectors/{TOPIC}"), "delete")
         assert code == 204, code
         wait_for(lambda: all(w.rest.get("/connectors")[2] == [] for w in survivors), 30, "the delete everywhere")
+        # The restarts recorded the topic again; the delete forgets it (Java's onDeletion).
+        wait_for(lambda: topics_everywhere(survivors, []), 30, "the deleted connector's topics forgotten")
+        assert topic_records(kafka)[-1][1] is None, topic_records(kafka)[-3:]
         for w in survivors:
             w.stop()
         ok = True

@@ -131,3 +131,27 @@ TEST_CASE("a task's UNASSIGNED from an older generation does not hide its RUNNIN
   CHECK(c.connector("a")->state == "PAUSED");
   CHECK_FALSE(c.apply("bogus", std::string_view("{}")));
 }
+
+TEST_CASE("topic status records (KIP-558): key, value bytes and the cache") {
+  CHECK(topic_status_key("orders", "a-b") == "status-topic-orders:connector-a-b");
+  // The spec's value, byte for byte (§2.5).
+  const std::string spec =
+      R"({"topic":{"name":"orders","connector":"a","task":0,"discoverTimestamp":1700000000000}})";
+  CHECK(encode_topic_status({"orders", "a", 0, 1700000000000}) == spec);
+  auto v = decode_topic_status(spec);
+  REQUIRE(v);
+  CHECK(*v == TopicStatusValue{"orders", "a", 0, 1700000000000});
+  CHECK_FALSE(decode_topic_status(R"({"state":"RUNNING"})"));
+  auto k = parse_status_key(topic_status_key("db.inventory.customers", "my-conn"));
+  CHECK(k.kind == StatusKey::Topic);
+  CHECK(k.topic == "db.inventory.customers");
+  CHECK(k.connector == "my-conn");
+
+  StatusCache c;
+  CHECK(c.apply(topic_status_key("t1", "a"), encode_topic_status({"t1", "a", 1, 5})));
+  CHECK(c.apply(topic_status_key("t2", "a"), encode_topic_status({"t2", "a", 0, 6})));
+  CHECK_FALSE(c.apply(topic_status_key("t3", "a"), std::string_view("{}")));
+  CHECK(c.topics()["a"] == std::map<std::string, bool>{{"t1", true}, {"t2", true}});
+  CHECK(c.apply(topic_status_key("t1", "a"), std::nullopt));  // reset's tombstone
+  CHECK(c.topics()["a"] == std::map<std::string, bool>{{"t2", true}});
+}
