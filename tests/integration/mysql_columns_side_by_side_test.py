@@ -4,9 +4,9 @@ the per-column options, on one private MariaDB (tests/support/mariadb.py) and on
 (tests/support/kafka_cluster.py): column.exclude.list, column.mask.with.<n>.chars (NULLs too, a
 DECIMAL passes through), column.truncate.to.<n>.chars (strings by UTF-16 units, TEXT, CHAR(3) not
 truncatable, bytes/Decimal/BIT values not cut), column.propagate.source.type,
-datatype.propagate.source.type, column.mask.hash (v1 SHA-256, v2 MD5) and message.key.columns
-(a table without PK, one whose PK is overridden). Snapshot rows and streamed c/u/d/tombstones
-of each table are compared with tests/support/topic_diff.py (debezium preset; binlog
+datatype.propagate.source.type (DECIMAL, INT UNSIGNED), column.mask.hash (v1 SHA-256, v2 MD5)
+and message.key.columns (a table without PK, one whose PK is overridden). Snapshot rows and
+streamed c/u/d/tombstones of each table are compared with tests/support/topic_diff.py (debezium preset; binlog
 coordinates, server ids and times ignored, each connector has its own).
 
 usage: mysql_columns_side_by_side_test.py SLUICE_BINARY
@@ -43,7 +43,7 @@ def connector(db, side, sid, kc):
             "column.mask.with.4.chars": "shop.people.secret,shop.people.price2,shop.people.nul",
             "column.truncate.to.3.chars": "shop.people.(note|name2|code)",
             "column.propagate.source.type": "shop\\.people\\.(name|id)",
-            "datatype.propagate.source.type": ".+\\.DECIMAL",
+            "datatype.propagate.source.type": ".+\\.DECIMAL,.+\\.INT UNSIGNED",
             "column.mask.hash.SHA-256.with.salt.CzQMA0cB5K": "shop.events.b",
             "column.mask.hash.v2.MD5.with.salt.s4lt": "shop.events.d",
             "column.truncate.to.2.chars": "shop.bin.*",
@@ -56,17 +56,17 @@ DDL = ("CREATE DATABASE shop;"
        "CREATE TABLE shop.people (id INT PRIMARY KEY, name VARCHAR(20), secret VARCHAR(40) NOT NULL,"
        " note TEXT, price DECIMAL(7,2), price2 DECIMAL(7,2), code CHAR(3), name2 VARCHAR(10), nul VARCHAR(5));"
        "CREATE TABLE shop.events (a INT, b VARCHAR(5) NOT NULL, c INT, d TEXT);"
-       "CREATE TABLE shop.keyed (id INT PRIMARY KEY, tag VARCHAR(5));"
+       "CREATE TABLE shop.keyed (id INT PRIMARY KEY, tag VARCHAR(5), amount DECIMAL(6,3), u INT UNSIGNED);"
        "CREATE TABLE shop.bin (id INT PRIMARY KEY, v VARBINARY(10), d DECIMAL(20,2), bits BIT(32), t TIME);"
        "INSERT INTO shop.people VALUES (1, 'annabel', 'pw1', 'london calling', 9.50, 1.25, 'abc', 'h\u00e9llo w', NULL);"
        "INSERT INTO shop.events VALUES (1, 'x', 10, 'd\u00e9j\u00e0 vu'), (2, 'yy', 20, NULL);"
-       "INSERT INTO shop.keyed VALUES (1, 't1');"
+       "INSERT INTO shop.keyed VALUES (1, 't1', 1.5, 7);"
        "INSERT INTO shop.bin VALUES (1, 'abcd', 123456789.12, 7, '12:00:00')")
 CHANGES = ("INSERT INTO shop.people VALUES (2, 'bo', 'pw2', NULL, 1.00, NULL, 'xyz', NULL, 'n');"
            "UPDATE shop.people SET note = 'paris', secret = 'other' WHERE id = 1;"
            "DELETE FROM shop.people WHERE id = 2;"
            "INSERT INTO shop.events VALUES (3, 'zz', 30, 'z'); DELETE FROM shop.events WHERE a = 1;"
-           "INSERT INTO shop.keyed VALUES (2, 't2'); INSERT INTO shop.bin VALUES (2, 'xyzw', 1.5, 1, '01:02:03')")
+           "INSERT INTO shop.keyed VALUES (2, 't2', NULL, 8); INSERT INTO shop.bin VALUES (2, 'xyzw', 1.5, 1, '01:02:03')")
 WANT = {"people": 5, "events": 5, "keyed": 2, "bin": 2}
 
 
