@@ -483,20 +483,31 @@ def test_mariadb_gtid(db, kafka, work):
         w.stop()
 
 
+SNAP_ROWS = 40000
+SNAP_PARTITIONS = 8
+
+
+def snap_written(kafka):
+    return sum(end_offset(kafka.bootstrap, "ms.shop.snap", p) for p in range(SNAP_PARTITIONS))
+
+
 def test_kill_mid_snapshot(db, kafka, work):
     """SIGKILL while the snapshot is being written: the stored offset says snapshot=true, so the
     restart snapshots again; every row is in Kafka and the last event per key equals the table."""
+    # Big enough that a kill after the first few hundred records lands mid-snapshot on a fast
+    # or a loaded machine (8,000 rows were sometimes all written before the kill); spread over
+    # SNAP_PARTITIONS partitions, since dev-kafka keeps only about 5 MB per partition.
     db.sql("CREATE TABLE shop.snap (id INT PRIMARY KEY, v INT NOT NULL);"
-           "INSERT INTO shop.snap SELECT seq, seq FROM seq_1_to_8000", database="shop")
+           f"INSERT INTO shop.snap SELECT seq, seq FROM seq_1_to_{SNAP_ROWS}", database="shop")
     cfg = connector_config(db, "ms", 5413, **{"table.include.list": "shop\\.snap", "max.batch.size": "20",
                                               "max.queue.size": "40"})
     w = Standalone(SLUICE, kafka.bootstrap, work, extra={"offset.flush.interval.ms": "100"})
     w.rest.request("PUT", "/connectors/ms/config", cfg)
-    wait_for(lambda: end_offset(kafka.bootstrap, "ms.shop.snap") >= 300, 60, "part of the snapshot")
+    wait_for(lambda: snap_written(kafka) >= 300, 60, "part of the snapshot")
     w.proc.send_signal(signal.SIGKILL)
     w.proc.wait()
-    at_kill = end_offset(kafka.bootstrap, "ms.shop.snap")
-    check(at_kill < 8000, f"killed mid-snapshot ({at_kill} of 8000 rows written)")
+    at_kill = snap_written(kafka)
+    check(at_kill < SNAP_ROWS, f"killed mid-snapshot ({at_kill} of {SNAP_ROWS} rows written)")
     db.sql("UPDATE shop.snap SET v = -v WHERE id <= 10")
     w = Standalone(SLUICE, kafka.bootstrap, work)
     try:
@@ -660,7 +671,8 @@ def main():
         db.sql("CREATE USER 'cdc'@'127.0.0.1' IDENTIFIED BY 'cdc-pw';"
                "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'cdc'@'127.0.0.1'")
         prefixes = [t for t in TOPICS if "." not in t]
-        kafka = DevKafka(SLUICE, [t + ":1" for t in TOPICS + ["history." + p for p in prefixes]])
+        kafka = DevKafka(SLUICE, [t + (f":{SNAP_PARTITIONS}" if t == "ms.shop.snap" else ":1")
+                                  for t in TOPICS + ["history." + p for p in prefixes]])
         KAFKA[0] = kafka.bootstrap
         for test in (test_envelope, test_types, test_restart, test_crash, test_snapshot_with_writes, test_no_data,
                      test_mariadb_gtid, test_kill_mid_snapshot, test_ddl, test_failures):
