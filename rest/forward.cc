@@ -94,7 +94,10 @@ Response forward_request(const Request& request, const std::string& base_url) {
   if (!url.empty() && url.back() == '/') url.pop_back();
   url += target;
   Headers headers;
-  if (const std::string* auth = request.header("Authorization")) headers.emplace_back("Authorization", *auth);
+  // Authorization as Connect; the signature headers too, so that a signed internal request
+  // reaches a leader that moved still signed.
+  for (const char* name : {"Authorization", "X-Connect-Authorization", "X-Connect-Request-Signature-Algorithm"})
+    if (const std::string* v = request.header(name)) headers.emplace_back(name, *v);
   auto r = http_request(request.method, url, request.body, headers, kForwardTimeout);
   if (!r) return Response::error(500, "IO Error trying to forward REST request: " + r.error().message);
   Response out;

@@ -533,7 +533,10 @@ Response Router::dispatch(const Request& req) {
       if (method == "POST") {
         auto configs = parse_task_config_list(req.body);
         if (!configs) return from_error(configs.error());
-        return no_content_or_error(h.put_task_configs(name, *configs), 204);
+        herder::InternalRequest internal{req.body, std::nullopt, std::nullopt};
+        if (auto* v = req.header("X-Connect-Authorization")) internal.signature = *v;
+        if (auto* v = req.header("X-Connect-Request-Signature-Algorithm")) internal.algorithm = *v;
+        return no_content_or_error(h.put_task_configs(name, *configs, internal), 204);
       }
       auto r = h.task_configs(name);
       if (!r) return from_error(r.error());

@@ -83,9 +83,9 @@ int run_distributed(int argc, char** argv) {
   herder::DistributedHerder::Options options;
   options.version = SLUICE_VERSION;
   options.commit = SLUICE_COMMIT;
-  options.http = [](const std::string& method, const std::string& url,
-                    const std::string& body) -> Result<herder::HttpReply> {
-    auto r = rest::http_request(method, url, body, {}, std::chrono::milliseconds(30000));
+  options.http = [](const std::string& method, const std::string& url, const std::string& body,
+                    const herder::HttpHeaders& headers) -> Result<herder::HttpReply> {
+    auto r = rest::http_request(method, url, body, headers, std::chrono::milliseconds(30000));
     if (!r) return r.error();
     return herder::HttpReply{r->status, r->body};
   };

@@ -1,5 +1,7 @@
 #include "runtime/herder/distributed_config.h"
 
+#include "runtime/herder/session_key.h"
+
 #include <charconv>
 
 namespace sluice::herder {
@@ -52,6 +54,58 @@ Result<InternalTopicConfig> topic(const Props& p, const std::string& prefix, int
   return t;
 }
 
+Error invalid(const std::string& key, const std::string& value, const std::string& why) {
+  return Error::fatal("Invalid value " + value + " for configuration " + key + ": " + why, Stage::Config);
+}
+
+// inter.worker.*: checked as Java's DistributedConfig does.
+Status parse_signing(const Props& raw, DistributedConfig& c) {
+  c.key_generation_algorithm = get(raw, "inter.worker.key.generation.algorithm", "HmacSHA256");
+  if (!mac_algorithm_supported(c.key_generation_algorithm))
+    return invalid("inter.worker.key.generation.algorithm", c.key_generation_algorithm,
+                   "the algorithm is not supported (HmacSHA1, HmacSHA224, HmacSHA256, HmacSHA384, HmacSHA512)");
+  if (raw.count("inter.worker.key.size") && !get(raw, "inter.worker.key.size").empty()) {
+    auto size = get_int(raw, "inter.worker.key.size", 0);
+    if (!size) return size.error();
+    if (*size < 40 || *size > 1 << 16)
+      return invalid("inter.worker.key.size", std::to_string(*size), "Key length must be at least 40 bits");
+    c.key_size_bits = static_cast<int>(*size);
+  }
+  auto ttl = get_int(raw, "inter.worker.key.ttl.ms", 3600000);
+  if (!ttl) return ttl.error();
+  if (*ttl < 0) return invalid("inter.worker.key.ttl.ms", std::to_string(*ttl), "Value must be at least 0");
+  c.key_ttl_ms = *ttl;
+  c.signature_algorithm = get(raw, "inter.worker.signature.algorithm", "HmacSHA256");
+  if (!mac_algorithm_supported(c.signature_algorithm))
+    return invalid("inter.worker.signature.algorithm", c.signature_algorithm, "the algorithm is not supported");
+  if (raw.count("inter.worker.verification.algorithms")) {
+    c.verification_algorithms.clear();
+    std::string list = get(raw, "inter.worker.verification.algorithms");
+    for (size_t pos = 0; pos <= list.size();) {
+      size_t comma = list.find(',', pos);
+      std::string item = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+      item.erase(0, item.find_first_not_of(" \t"));
+      item.erase(item.find_last_not_of(" \t") + 1);
+      if (!item.empty()) {
+        if (!mac_algorithm_supported(item))
+          return invalid("inter.worker.verification.algorithms", list, "the algorithm " + item + " is not supported");
+        c.verification_algorithms.push_back(item);
+      }
+      if (comma == std::string::npos) break;
+      pos = comma + 1;
+    }
+    if (c.verification_algorithms.empty())
+      return invalid("inter.worker.verification.algorithms", list, "At least one signature verification algorithm must be provided");
+  }
+  bool listed = false;
+  for (auto& a : c.verification_algorithms) listed = listed || a == c.signature_algorithm;
+  if (!listed)
+    return invalid("inter.worker.signature.algorithm", c.signature_algorithm,
+                   "Signature algorithm must be present in the list of verification algorithms "
+                   "(inter.worker.verification.algorithms)");
+  return {};
+}
+
 }  // namespace
 
 Result<DistributedConfig> DistributedConfig::parse(const Props& raw) {
@@ -92,6 +146,7 @@ Result<DistributedConfig> DistributedConfig::parse(const Props& raw) {
   auto delay = get_int(raw, "scheduled.rebalance.max.delay.ms", 300000);
   if (!delay) return delay.error();
   c.scheduled_rebalance_max_delay_ms = *delay;
+  if (auto st = parse_signing(raw, c); !st) return st.error();
   c.bootstrap_servers = get(raw, "bootstrap.servers", "localhost:9092");
   c.client_id = get(raw, "client.id");
   kafka::JavaProps top(raw.begin(), raw.end());

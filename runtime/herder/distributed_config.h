@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "runtime/common/error.h"
 #include "runtime/kafka/client_config.h"
@@ -33,6 +34,12 @@ struct DistributedConfig {
   // Sluice, for the embedded dev broker's group bug (notes/embedded-broker.md): the leader
   // waits this long before its SyncGroup. sluice.group.leader.sync.delay.ms, default 0.
   std::chrono::milliseconds leader_sync_delay{0};
+  // The `sessioned` protocol's request signing (inter.worker.*, KIP-507).
+  std::string key_generation_algorithm = "HmacSHA256";  // inter.worker.key.generation.algorithm
+  int key_size_bits = 0;                                 // inter.worker.key.size; 0: the algorithm's default
+  int64_t key_ttl_ms = 3600000;                          // inter.worker.key.ttl.ms
+  std::string signature_algorithm = "HmacSHA256";        // inter.worker.signature.algorithm
+  std::vector<std::string> verification_algorithms{"HmacSHA256"};  // inter.worker.verification.algorithms
   std::string bootstrap_servers = "localhost:9092";
   kafka::RdProps client_props;  // the worker's common client settings, translated
   std::string client_id;        // client.id, may be empty

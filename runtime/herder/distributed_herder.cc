@@ -230,7 +230,9 @@ Status DistributedHerder::publish_task_configs(const std::string& name, const st
   return write_config(records);
 }
 
-Status DistributedHerder::put_task_configs(const std::string& name, const std::vector<Config>& configs) {
+Status DistributedHerder::put_task_configs(const std::string& name, const std::vector<Config>& configs,
+                                           const InternalRequest& request) {
+  if (auto e = check_signature(request)) return *e;
   if (auto e = leader_check()) return *e;
   return publish_task_configs(name, configs);
 }

@@ -41,8 +41,9 @@ struct HttpReply {
   std::string body;
 };
 // An HTTP request to another worker: method, full URL, JSON body.
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 using HttpFn = std::function<Result<HttpReply>(const std::string& method, const std::string& url,
-                                               const std::string& body)>;
+                                               const std::string& body, const HttpHeaders& headers)>;
 
 class DistributedHerder : public Herder {
  public:
@@ -96,7 +97,8 @@ class DistributedHerder : public Herder {
   std::vector<PluginInfo> plugins(bool connectors_only) override;
   Result<std::vector<api::ConfigKey>> plugin_config(const std::string& plugin) override;
   Result<api::ConfigInfos> validate_connector_config(const std::string& type, const Config& config) override;
-  Status put_task_configs(const std::string& name, const std::vector<Config>& configs) override;
+  Status put_task_configs(const std::string& name, const std::vector<Config>& configs,
+                          const InternalRequest& request) override;
 
   // Set when the worker cannot run at all (an internal topic unfit for its use); the
   // process should exit with it.
@@ -143,6 +145,16 @@ class DistributedHerder : public Herder {
   storage::ConfigSnapshot snapshot();
   std::string owner_url(const WorkItem& item);
   Status forward_to(const std::string& url);
+  // ---- the `sessioned` protocol's session key (distributed_herder_session.cc)
+  // Requests are signed and checked when the group runs `sessioned`.
+  bool signing_enabled() const;
+  // Leader: writes a new session-key record when there is none or it is older than the TTL.
+  void maybe_rotate_session_key();
+  // nullopt when the internal request may proceed; otherwise Java's 400/403/503.
+  std::optional<Error> check_signature(const InternalRequest& request);
+  // The signature headers for an internal request body; an error when no key was read yet.
+  Result<HttpHeaders> sign(const std::string& body);
+
   // Worker callback (task threads): the first record of a task to a topic.
   void record_active_topic(const std::string& connector, const std::string& topic, int task);
 
@@ -174,6 +186,7 @@ class DistributedHerder : public Herder {
   std::string leader_id_;
   std::string leader_url_;
   int32_t generation_ = -1;
+  std::string group_protocol_;  // the sub-protocol of the last assignment ("sessioned", ...)
   int32_t last_completed_generation_ = -1;
   int64_t assignment_offset_ = -1;
   WorkSet assigned_;  // this worker's full assignment

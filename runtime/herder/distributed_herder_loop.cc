@@ -266,6 +266,7 @@ void DistributedHerder::loop_once() {
     leader_cleanup_due_ = false;
   }
   if (cleanup) leader_cleanup();
+  maybe_rotate_session_key();
   reconcile();
   publish_pending_task_configs();
   write_statuses();
@@ -402,6 +403,7 @@ void DistributedHerder::apply_assignment(const kafka::GroupAssignment& given) {
     leader_id_ = a->leader;
     leader_url_ = a->leader_url;
     generation_ = pending->generation;
+    group_protocol_ = pending->protocol;
     last_completed_generation_ = pending->generation;
     assignment_offset_ = a->config_offset;
     if (eager) {
@@ -578,8 +580,16 @@ void DistributedHerder::publish_pending_task_configs() {
           } else if (leader_url.empty() || !options_.http) {
             st = Error::retry("no known leader URL");
           } else {
-            auto r = options_.http("POST", leader_url + "connectors/" + url_encode(name) + "/tasks?forward=true",
-                                   json_config_list(configs));
+            std::string body = json_config_list(configs);
+            HttpHeaders headers;
+            if (signing_enabled()) {
+              auto signed_headers = sign(body);
+              if (signed_headers) headers = std::move(*signed_headers);
+              else st = signed_headers.error();
+            }
+            Result<HttpReply> r = st ? options_.http("POST", leader_url + "connectors/" + url_encode(name) +
+                                                                 "/tasks?forward=true", body, headers)
+                                     : Result<HttpReply>(st.error());
             if (!r) st = r.error();
             else if (r->status >= 300) st = Error::retry("the leader answered " + std::to_string(r->status) + ": " + r->body);
           }

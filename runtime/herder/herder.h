@@ -82,6 +82,14 @@ struct PutResult {
   ConnectorInfo info;
 };
 
+// An internal request's raw body and signature headers (X-Connect-Authorization,
+// X-Connect-Request-Signature-Algorithm), as received.
+struct InternalRequest {
+  std::string body;
+  std::optional<std::string> signature;
+  std::optional<std::string> algorithm;
+};
+
 class Herder {
  public:
   virtual ~Herder() = default;
@@ -134,10 +142,13 @@ class Herder {
                                                              const Config& config) = 0;
 
   // Connect's internal POST /connectors/{n}/tasks: a connector's owner hands the task
-  // configs it generated to the leader. Only distributed mode serves it.
-  virtual Status put_task_configs(const std::string& name, const std::vector<Config>& configs) {
+  // configs it generated to the leader. Only distributed mode serves it; under the
+  // `sessioned` protocol it checks `request`'s signature first.
+  virtual Status put_task_configs(const std::string& name, const std::vector<Config>& configs,
+                                  const InternalRequest& request) {
     (void)name;
     (void)configs;
+    (void)request;
     return Error::with_status(404, "HTTP 404 Not Found");
   }
 };

@@ -64,8 +64,14 @@ ConfigEvent ConfigState::apply(std::string_view key, std::optional<std::string_v
       ev.restart = *r;
       return ev;
     }
+    case ConfigKey::SessionKey: {
+      if (!value) return skipped(ev.kind, "", "a session key tombstone");
+      auto sk = decode_session_key(*value);
+      if (!sk) return skipped(ev.kind, "", sk.error().message);
+      s_.session_key = std::move(*sk);
+      return ev;
+    }
     case ConfigKey::TasksFencing:
-    case ConfigKey::SessionKey:
     case ConfigKey::LoggerCluster:
       return ev;  // known records this worker does not act on
     case ConfigKey::Unknown:

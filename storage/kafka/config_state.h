@@ -23,6 +23,7 @@ struct ConfigSnapshot {
   std::map<std::string, TargetState> targets;  // absent: STARTED
   std::map<std::string, std::vector<Properties>> tasks;  // committed task configs
   std::set<std::string> inconsistent;
+  std::optional<SessionKeyRecord> session_key;  // the latest `session-key` record
 
   TargetState target(const std::string& c) const {
     auto it = targets.find(c);

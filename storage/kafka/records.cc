@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <charconv>
+#include <cstring>
 
 namespace sluice::storage {
 
@@ -174,6 +175,81 @@ Result<RestartRequest> decode_restart(std::string_view json) {
     return it != d->MemberEnd() && it->value.IsBool() && it->value.GetBool();
   };
   return RestartRequest{flag("include-tasks"), flag("only-failed")};
+}
+
+namespace {
+constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+}
+
+std::string base64_encode(std::string_view in) {
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  for (size_t i = 0; i < in.size(); i += 3) {
+    uint32_t n = static_cast<uint8_t>(in[i]) << 16;
+    if (i + 1 < in.size()) n |= static_cast<uint8_t>(in[i + 1]) << 8;
+    if (i + 2 < in.size()) n |= static_cast<uint8_t>(in[i + 2]);
+    out += kB64[(n >> 18) & 63];
+    out += kB64[(n >> 12) & 63];
+    out += i + 1 < in.size() ? kB64[(n >> 6) & 63] : '=';
+    out += i + 2 < in.size() ? kB64[n & 63] : '=';
+  }
+  return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view in) {
+  if (in.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  for (size_t i = 0; i < in.size(); i += 4) {
+    uint32_t n = 0;
+    int pad = 0;
+    for (size_t j = 0; j < 4; ++j) {
+      char c = in[i + j];
+      int v;
+      if (c == '=' && i + 4 == in.size() && j >= 2) {
+        ++pad;
+        v = 0;
+      } else {
+        if (pad) return std::nullopt;  // data after padding
+        const char* p = c ? std::strchr(kB64, c) : nullptr;
+        if (!p) return std::nullopt;
+        v = static_cast<int>(p - kB64);
+      }
+      n = (n << 6) | static_cast<uint32_t>(v);
+    }
+    out += static_cast<char>((n >> 16) & 0xff);
+    if (pad < 2) out += static_cast<char>((n >> 8) & 0xff);
+    if (pad < 1) out += static_cast<char>(n & 0xff);
+  }
+  return out;
+}
+
+std::string encode_session_key(const SessionKeyRecord& k) {
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();  // Java's SESSION_KEY_V0 struct, fields in schema order
+  w.Key("key");
+  put(w, base64_encode(k.key));
+  w.Key("algorithm");
+  put(w, k.algorithm);
+  w.Key("creation-timestamp");
+  w.Int64(k.creation_timestamp);
+  w.EndObject();
+  return done(b);
+}
+
+Result<SessionKeyRecord> decode_session_key(std::string_view json) {
+  auto d = parse_object(json, "session key");
+  if (!d) return d.error();
+  auto key = d->FindMember("key");
+  auto alg = d->FindMember("algorithm");
+  auto ts = d->FindMember("creation-timestamp");
+  if (key == d->MemberEnd() || !key->value.IsString() || alg == d->MemberEnd() || !alg->value.IsString() ||
+      ts == d->MemberEnd() || !ts->value.IsInt64())
+    return Error::fatal("a session key record without key, algorithm and creation-timestamp");
+  auto raw = base64_decode({key->value.GetString(), key->value.GetStringLength()});
+  if (!raw || raw->empty()) return Error::fatal("a session key record whose key is not base64");
+  return SessionKeyRecord{*raw, std::string(alg->value.GetString(), alg->value.GetStringLength()),
+                          ts->value.GetInt64()};
 }
 
 std::string connector_status_key(std::string_view c) { return "status-connector-" + std::string(c); }

@@ -55,6 +55,21 @@ struct RestartRequest {
 std::string encode_restart(const RestartRequest& r);
 Result<RestartRequest> decode_restart(std::string_view json);
 
+// {"key":"<base64 of the raw key>","algorithm":"HmacSHA256","creation-timestamp":ms}: the
+// `sessioned` protocol's session key (KIP-507), written by the leader.
+struct SessionKeyRecord {
+  std::string key;  // raw key bytes
+  std::string algorithm;
+  int64_t creation_timestamp = 0;
+  bool operator==(const SessionKeyRecord&) const = default;
+};
+std::string encode_session_key(const SessionKeyRecord& k);
+Result<SessionKeyRecord> decode_session_key(std::string_view json);
+
+// Standard base64 with padding (java.util.Base64's basic encoder and decoder).
+std::string base64_encode(std::string_view bytes);
+std::optional<std::string> base64_decode(std::string_view text);
+
 // ---- status topic -------------------------------------------------------------------------
 std::string connector_status_key(std::string_view connector);  // status-connector-<n>
 std::string task_status_key(std::string_view connector, int task);  // status-task-<n>-<id>

@@ -18,6 +18,9 @@ leader's 200 ms SyncGroup pause for the embedded broker's group bug.
 
 usage: distributed_test.py SLUICE_BINARY
 """
+import base64
+import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -109,6 +112,40 @@ def check_active_topics(kafka, workers):
     print("active topics: the same on every worker, reset with a tombstone")
 
 
+def check_request_signing(kafka, workers):
+    """connect.protocol=sessioned (the default): the leader wrote a session-key record in Java's
+    format; the internal POST /connectors/{n}/tasks needs Java's InternalRequestSignature."""
+    keys = [line for line in kcat_lines(kafka.bootstrap, "connect-configs", fmt="%k\t%s\n")
+            if line.startswith("session-key\t")]
+    assert keys, "no session-key record in the config topic"
+    record = json.loads(keys[-1].split("\t", 1)[1])
+    assert list(record) == ["key", "algorithm", "creation-timestamp"], record
+    assert record["algorithm"] == "HmacSHA256" and abs(record["creation-timestamp"] / 1000 - time.time()) < 600
+    key = base64.b64decode(record["key"], validate=True)
+    assert len(key) == 32, len(key)
+    code, _, tasks = workers[0].rest.get(f"/connectors/{TOPIC}/tasks")
+    assert code == 200, code
+    body = json.dumps([t["config"] for t in tasks]).encode()
+    path = f"/connectors/{TOPIC}/tasks"
+
+    def post(sig, alg="HmacSHA256", w=workers[1]):
+        headers = {"X-Connect-Authorization": sig, "X-Connect-Request-Signature-Algorithm": alg}
+        return w.rest.request("POST", path, raw=body, headers=headers if sig is not None else {})
+
+    code, _, resp = post(None)
+    assert code == 400 and resp["message"] == "Internal request missing required signature", (code, resp)
+    forged = base64.b64encode(hmac.new(b"not the key", body, hashlib.sha256).digest()).decode()
+    for w in workers:
+        code, _, resp = post(forged, w=w)
+        assert code == 403 and resp["message"] == "Internal request contained invalid signature.", (code, resp)
+    code, _, resp = post(forged, alg="HmacSHA512")
+    assert code == 400 and "does not support the 'HmacSHA512' key signing algorithm" in resp["message"], (code, resp)
+    good = base64.b64encode(hmac.new(key, body, hashlib.sha256).digest()).decode()
+    code, _, resp = retry_409(lambda: post(good), "signed task configs")
+    assert code == 204, (code, resp)
+    print("request signing: session key in Java's format, forged and unsigned requests refused, signed accepted")
+
+
 def main():
     sluice = sys.argv[1]
     work = temp_dir()
@@ -153,6 +190,7 @@ def main():
         print("balanced:", owners)
 
         check_active_topics(kafka, workers)
+        check_request_signing(kafka, workers)
 
         for w in workers:
             code, _, body = retry_409(lambda: w.rest.get(f"/connectors/{TOPIC}/config"), "config")

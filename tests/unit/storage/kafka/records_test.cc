@@ -155,3 +155,32 @@ TEST_CASE("topic status records (KIP-558): key, value bytes and the cache") {
   CHECK(c.apply(topic_status_key("t1", "a"), std::nullopt));  // reset's tombstone
   CHECK(c.topics()["a"] == std::map<std::string, bool>{{"t2", true}});
 }
+
+TEST_CASE("session-key records: Java's format, base64 of the raw key") {
+  std::string raw;
+  for (int i = 0; i < 32; ++i) raw += static_cast<char>(i * 7 + 1);
+  // Base64 of these bytes as java.util.Base64 printed it.
+  CHECK(base64_encode(raw) == "AQgPFh0kKzI5QEdOVVxjanF4f4aNlJuiqbC3vsXM09o=");
+  CHECK(base64_decode("AQgPFh0kKzI5QEdOVVxjanF4f4aNlJuiqbC3vsXM09o=") == raw);
+  CHECK(base64_encode("ab") == "YWI=");
+  CHECK(base64_decode("YWI=") == std::string("ab"));
+  CHECK_FALSE(base64_decode("YWI"));
+  CHECK_FALSE(base64_decode("Y=WI"));
+  CHECK_FALSE(base64_decode("YW*="));
+  const std::string json =
+      R"({"key":"AQgPFh0kKzI5QEdOVVxjanF4f4aNlJuiqbC3vsXM09o=","algorithm":"HmacSHA256","creation-timestamp":1700000000000})";
+  CHECK(encode_session_key({raw, "HmacSHA256", 1700000000000}) == json);
+  auto k = decode_session_key(json);
+  REQUIRE(k);
+  CHECK(*k == SessionKeyRecord{raw, "HmacSHA256", 1700000000000});
+  CHECK_FALSE(decode_session_key(R"({"key":"!!","algorithm":"HmacSHA256","creation-timestamp":1})"));
+  CHECK_FALSE(decode_session_key(R"({"algorithm":"HmacSHA256","creation-timestamp":1})"));
+
+  ConfigState s;
+  CHECK(s.apply("session-key", json, 0).kind == ConfigEvent::Ignored);
+  REQUIRE(s.snapshot().session_key);
+  CHECK(s.snapshot().session_key->key == raw);
+  CHECK(s.snapshot().offset == 1);
+  CHECK(s.apply("session-key", std::string_view("{}"), 1).kind == ConfigEvent::Skipped);
+  CHECK(s.snapshot().session_key->creation_timestamp == 1700000000000);  // the bad record left it
+}
