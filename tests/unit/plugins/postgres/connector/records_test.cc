@@ -209,3 +209,37 @@ TEST_CASE("the record queue is bounded, hands over in order and reports errors")
   q.fail("slot gone");
   CHECK(q.error() == std::string("slot gone"));
 }
+
+TEST_CASE("transaction metadata: BEGIN/END records and the envelope's transaction block") {
+  EventFactory ev("p", "d", "__debezium-heartbeat");
+  Position pos;
+  pos.lsn = 100;
+  auto begin = ev.transaction_event(true, "746", 1234, {}, pos);
+  CHECK(begin.topic == "p.transaction");
+  CHECK(begin.key_schema->name() == "io.debezium.connector.common.TransactionMetadataKey");
+  CHECK(begin.value_schema->name() == "io.debezium.connector.common.TransactionMetadataValue");
+  CHECK(field_names(begin.value_schema) ==
+        std::vector<std::string>{"status", "id", "event_count", "data_collections", "ts_ms"});
+  CHECK(begin.key.as_struct().get("id")->as_string() == "746");
+  const api::Struct& b = begin.value.as_struct();
+  CHECK(b.get("status")->as_string() == "BEGIN");
+  CHECK(b.get("event_count")->is_null());
+  CHECK(b.get("data_collections")->is_null());
+  CHECK(*b.get("ts_ms") == api::Value::int64(1234));
+  CHECK(keys(begin.source_offset) == std::vector<std::string>{"lsn"});
+
+  auto end = ev.transaction_event(false, "746", 1234, {{"public.a", 2}, {"public.b", 1}}, pos);
+  const api::Struct& e = end.value.as_struct();
+  CHECK(e.get("status")->as_string() == "END");
+  CHECK(*e.get("event_count") == api::Value::int64(3));
+  const auto& list = e.get("data_collections")->as_array();
+  REQUIRE(list.size() == 2);
+  CHECK(list[0].as_struct().get("data_collection")->as_string() == "public.a");
+  CHECK(*list[1].as_struct().get("event_count") == api::Value::int64(1));
+
+  auto block = ev.transaction_block("746", 3, 2);
+  const api::Struct& tb = block.as_struct();
+  CHECK(tb.schema()->name() == "event.block");
+  CHECK(*tb.get("total_order") == api::Value::int64(3));
+  CHECK(*tb.get("data_collection_order") == api::Value::int64(2));
+}
