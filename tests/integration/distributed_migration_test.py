@@ -12,6 +12,8 @@ Kafka (one KRaft node, tests/support/kafka_cluster.py).
 
 usage: distributed_migration_test.py SLUICE_BINARY
 """
+import base64
+import json
 import os
 import shutil
 import subprocess
@@ -37,7 +39,26 @@ JVM_CONFIG = {"group.id": GROUP, "key.converter.schemas.enable": "false", "value
 SLUICE_EXTRA = {"config.storage.replication.factor": "1", "offset.storage.replication.factor": "1",
                 "status.storage.replication.factor": "1", "offset.storage.partitions": "5",
                 "status.storage.partitions": "1", "scheduled.rebalance.max.delay.ms": "0",
-                "offset.flush.interval.ms": "1000"}
+                "offset.flush.interval.ms": "1000",
+                # Older than this, the JVM's session key is replaced by a Sluice leader's one.
+                "inter.worker.key.ttl.ms": "5000"}
+
+
+def session_keys(bootstrap):
+    """The session-key records of the config topic, decoded, oldest first."""
+    out = []
+    for line in kcat_lines(bootstrap, TOPICS[0], fmt="%k\t%s\n"):
+        if line.startswith("session-key\t"):
+            out.append(json.loads(line.split("\t", 1)[1]))
+    return out
+
+
+def check_session_key_shape(record, who):
+    """Java's SESSION_KEY_V0 as Sluice writes and reads it (spec §2.2)."""
+    assert list(record) == ["key", "algorithm", "creation-timestamp"], (who, record)
+    assert record["algorithm"] == "HmacSHA256", (who, record)
+    assert len(base64.b64decode(record["key"], validate=True)) == 32, (who, record)
+    assert abs(record["creation-timestamp"] / 1000 - time.time()) < 900, (who, record)
 
 
 def sluice_running(w):
@@ -67,6 +88,9 @@ def main():
             grows(kc.bootstrap, 1000, 60, "the JVM worker's records")
             jvm.stop()
             print("JVM cluster ran and stopped:", end_offset(kc.bootstrap, "vs"), "records")
+            jvm_keys = session_keys(kc.bootstrap)
+            assert jvm_keys, "the JVM leader wrote no session-key record"
+            check_session_key_shape(jvm_keys[-1], "JVM")
 
             workers = [Worker(sluice, kc.bootstrap, work, f"s{i}", group=GROUP, topics=TOPICS, extra=SLUICE_EXTRA)
                        for i in range(2)]
@@ -85,6 +109,9 @@ def main():
                 rc, took = w.stop()
                 assert rc == 0 and took < 30, (rc, took)
             print("Sluice took over and stopped:", end_offset(kc.bootstrap, "vs"), "records")
+            keys = session_keys(kc.bootstrap)
+            assert len(keys) > len(jvm_keys), "the Sluice leader did not rotate the JVM's expired session key"
+            check_session_key_shape(keys[-1], "Sluice")
 
             jvm2 = ConnectWorker("distributed", bootstrap=kc.bootstrap, plugin_path=None, stdout_log=False,
                                  worker_config=JVM_CONFIG)
