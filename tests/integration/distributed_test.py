@@ -150,7 +150,8 @@ def main():
     sluice = sys.argv[1]
     work = temp_dir()
     kafka = ControlledDevKafka(sluice, work, topics=["connect-configs:1", "connect-offsets:5", "connect-status:3",
-                                                     f"{TOPIC}:1"])
+                                                     f"{TOPIC}:1", "compat-configs:1", "compat-offsets:1",
+                                                     "compat-status:1"])
     workers = []
     ok = False
     try:
@@ -173,6 +174,20 @@ def main():
         assert bad.proc.wait(timeout=60) == 1
         assert "required to have a single partition" in bad.log_text()
         print("a multi-partition config topic: the worker exits with the reason")
+
+        # connect.protocol=compatible: no session key, internal requests are not checked (Java).
+        compat = Worker(sluice, kafka.bootstrap, work, "compat", group="compat",
+                        topics=("compat-configs", "compat-offsets", "compat-status"),
+                        extra=dict(DEV_KAFKA_TIMEOUTS, **{"connect.protocol": "compatible"}))
+        wait_for(lambda: compat.rest.get("/connectors")[0] == 200, 30, "the compatible worker to lead")
+        time.sleep(2)
+        forged = base64.b64encode(b"x" * 32).decode()
+        code, _, body = compat.rest.request("POST", "/connectors/nosuch/tasks", raw="[]", headers={
+            "X-Connect-Authorization": forged, "X-Connect-Request-Signature-Algorithm": "HmacSHA256"})
+        assert code not in (400, 403, 503), (code, body)
+        assert not [k for k in kcat_lines(kafka.bootstrap, "compat-configs", fmt="%k\n") if k == "session-key"]
+        assert compat.stop()[0] == 0
+        print(f"compatible protocol: no session key, a forged signature not checked ({code})")
 
         workers = [Worker(sluice, kafka.bootstrap, work, f"w{i}") for i in range(3)]
         config = {"connector.class": "org.apache.kafka.connect.tools.VerifiableSourceConnector",
