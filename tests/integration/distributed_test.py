@@ -11,7 +11,11 @@ and the leader shows them UNASSIGNED meanwhile unless the leader itself died; a 
 joins and takes work without the untouched tasks restarting (cooperative); a rolling SIGTERM
 restart of every worker, each stopping well inside 30 s; all workers stopped and started again
 bring the connector, its state and its offsets back from the topics. The verifiable source's
-sequence in Kafka has no gap at the end (check_seqnos.py).
+sequence in Kafka has no gap at the end (check_seqnos.py). Also: active topics (KIP-558) agree
+on every worker, are reset through a follower with a tombstone and forgotten on delete; under
+`sessioned` the session-key record has Java's shape and the internal POST /connectors/{n}/tasks
+refuses unsigned (400) and forged (403) requests and accepts one signed in Python with the key
+read from the config topic; under `compatible` no key is written and nothing is checked.
 
 Short timeouts (session 3 s, heartbeat 500 ms, scheduled.rebalance.max.delay.ms 2 s) and the
 leader's 200 ms SyncGroup pause for the embedded broker's group bug.
