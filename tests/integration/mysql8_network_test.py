@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """MySQL 8's network path: `sluice standalone` with the MySqlConnector against
 tests/support/fake_mysql_primary.py, which serves real MySQL 8 binlog files from
-/work/shared/fixtures/mysql-binlog over the client/server protocol (no MySQL server exists here).
+../shared/fixtures/mysql-binlog over the client/server protocol (no MySQL server exists here).
 
 1. compressed: transaction_compression.000001 (MySQL 8.0.32, gtid_mode OFF): the connector logs
    in with caching_sha2_password (fast path), dumps with COM_BINLOG_DUMP from binlog.000001:4,
@@ -34,7 +34,8 @@ from fake_mysql_primary import FakeMySqlPrimary  # noqa: E402
 from sluice_process import DevKafka, Standalone, kcat_lines, quote, temp_dir, wait_for  # noqa: E402
 
 SLUICE = os.path.abspath(sys.argv[1])
-FIXTURES = os.environ.get("SLUICE_FIXTURES", "/work/shared/fixtures/mysql-binlog")
+SHARED = os.environ.get("SLUICE_SHARED_DIR") or os.path.join(HERE, "..", "..", "..", "shared")
+FIXTURES = os.environ.get("SLUICE_FIXTURES", os.path.join(SHARED, "fixtures", "mysql-binlog"))
 UUID = "93e95066-a2f4-11ec-9b69-9657f0ae95e2"
 FAILURES = []
 PASSED = [0]

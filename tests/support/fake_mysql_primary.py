@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A small MySQL 8 primary for tests (standard library only): serves binlog *files* (for example
-the MySQL 8 fixtures in /work/shared/fixtures/mysql-binlog) over the real client/server protocol.
+the MySQL 8 fixtures in ../shared/fixtures/mysql-binlog) over the real client/server protocol.
 
 - Handshake v10 advertising caching_sha2_password with a 20-byte nonce. Authentication is the
   FAST path only: the server holds SHA256(SHA256(password)) (the "cached" entry) and checks the
