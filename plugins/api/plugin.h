@@ -11,6 +11,10 @@
 // inside the plugin (by PluginBuilder), so the try/catch that turns a throw into a Status is
 // plugin code and no exception ever unwinds across the boundary.
 //
+// Host services (API 1.1): a descriptor whose struct_size covers accept_host_services gets
+// the host's services (sluice_host_services in regex.h: the Java regex engine) through it,
+// before init runs. PluginBuilder fills it in; a 1.0 plugin simply has no engine.
+//
 // A plugin's entry point:
 //
 //   SLUICE_PLUGIN_ENTRY() {
@@ -34,10 +38,11 @@
 
 #include "plugins/api/connector.h"
 #include "plugins/api/converter.h"
+#include "plugins/api/regex.h"
 #include "plugins/api/transform.h"
 
 #define SLUICE_PLUGIN_API_MAJOR 1
-#define SLUICE_PLUGIN_API_MINOR 0
+#define SLUICE_PLUGIN_API_MINOR 1
 
 #define SLUICE_STR_(x) #x
 #define SLUICE_STR(x) SLUICE_STR_(x)
@@ -85,6 +90,8 @@ struct sluice_plugin_descriptor {
   const char* (*init)();
   const sluice_component* components;
   uint32_t component_count;
+  // API 1.1: the host calls this once with its services (before init); may be null.
+  void (*accept_host_services)(const sluice_host_services* services);
 };
 
 typedef const sluice_plugin_descriptor* (*sluice_plugin_entry_fn)();
@@ -307,6 +314,7 @@ class PluginBuilder {
     d_.toolchain = SLUICE_TOOLCHAIN_TAG;
     d_.name = keep(std::move(name));
     d_.version = keep(std::move(version));
+    d_.accept_host_services = &set_host_services;  // this plugin's own copy of the API
   }
   PluginBuilder(const PluginBuilder&) = delete;
   PluginBuilder& operator=(const PluginBuilder&) = delete;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "plugins/transforms/regex.h"
+#include "plugins/api/regex.h"
 
 namespace sluice::transforms {
 
@@ -288,7 +288,7 @@ api::Validator case_insensitive_valid_string(std::vector<std::string> allowed) {
 api::Validator regex_validator() {
   return [](const std::string&, const std::string& value) -> std::optional<std::string> {
     std::string error;
-    if (Regex::compile(value, error)) return std::nullopt;
+    if (api::compile_java_regex(value, error)) return std::nullopt;
     return "Invalid regex: " + error;
   };
 }

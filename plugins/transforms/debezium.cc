@@ -20,7 +20,7 @@
 
 #include "plugins/api/plugin.h"
 #include "plugins/transforms/common.h"
-#include "plugins/transforms/regex.h"
+#include "plugins/api/regex.h"
 #include "plugins/transforms/transforms.h"
 
 namespace sluice::transforms {
@@ -495,11 +495,14 @@ class ByLogicalTableRouter final : public api::Transformation {
     if (!key_regex.empty() && trim(key_replacement).empty())
       throw ConfigException("Unable to validate config. key.field.replacement must be non-empty if key.field.regex is set.");
     std::string error;
-    topic_regex_ = Regex::compile(c.at("topic.regex"), error);
+    topic_regex_ = api::compile_java_regex(c.at("topic.regex"), error);
+    if (!topic_regex_) throw ConfigException("topic.regex", c.at("topic.regex"), "Invalid regex: " + error);
     topic_replacement_ = c.at("topic.replacement");
     key_regex_.reset();
     if (!key_regex.empty()) {
-      key_regex_ = Regex::compile(get_string(c, "key.field.regex"), error);
+      key_regex_ = api::compile_java_regex(get_string(c, "key.field.regex"), error);
+      if (!key_regex_)
+        throw ConfigException("key.field.regex", get_string(c, "key.field.regex"), "Invalid regex: " + error);
       key_replacement_ = key_replacement;
     }
     key_field_ = get_string(c, "key.field.name", "__dbz__physicalTableIdentifier");
@@ -577,8 +580,8 @@ class ByLogicalTableRouter final : public api::Transformation {
     std::optional<std::string> to;
     if (topic_regex_->matches(topic)) {
       try {
-        to = topic_regex_->replace_first(topic, topic_replacement_);
-      } catch (const ReplacementError& e) {
+        to = api::replace_first(*topic_regex_, topic, topic_replacement_);
+      } catch (const api::ReplacementError& e) {
         throw std::runtime_error(e.java_class + ": " + e.what());
       }
     }
@@ -595,8 +598,8 @@ class ByLogicalTableRouter final : public api::Transformation {
     std::string id = old_topic;
     if (key_regex_->matches(old_topic)) {
       try {
-        id = key_regex_->replace_first(old_topic, key_replacement_);
-      } catch (const ReplacementError& e) {
+        id = api::replace_first(*key_regex_, old_topic, key_replacement_);
+      } catch (const api::ReplacementError& e) {
         throw std::runtime_error(e.java_class + ": " + e.what());
       }
     }
@@ -653,7 +656,7 @@ class ByLogicalTableRouter final : public api::Transformation {
     return eb.build();
   }
 
-  std::shared_ptr<const Regex> topic_regex_, key_regex_;
+  api::JavaPatternPtr topic_regex_, key_regex_;
   std::string topic_replacement_, key_replacement_, key_field_;
   bool unique_ = true;
   Adjust adjust_ = Adjust::None;

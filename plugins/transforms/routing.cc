@@ -5,7 +5,7 @@
 
 #include "plugins/api/plugin.h"
 #include "plugins/transforms/common.h"
-#include "plugins/transforms/regex.h"
+#include "plugins/api/regex.h"
 #include "plugins/transforms/transforms.h"
 
 namespace sluice::transforms {
@@ -17,9 +17,9 @@ using api::ConfigType;
 using api::Importance;
 using api::SourceRecord;
 
-std::shared_ptr<const Regex> compile_or_throw(const std::string& name, const std::string& pattern) {
+api::JavaPatternPtr compile_or_throw(const std::string& name, const std::string& pattern) {
   std::string error;
-  auto r = Regex::compile(pattern, error);
+  auto r = api::compile_java_regex(pattern, error);
   if (!r) throw ConfigException(name, pattern, "Invalid regex: " + error);
   return r;
 }
@@ -61,8 +61,8 @@ class RegexRouter final : public api::Transformation {
     std::optional<std::string> to;
     if (regex_->matches(r.topic)) {
       try {
-        to = regex_->replace_first(r.topic, replacement_);
-      } catch (const ReplacementError& e) {
+        to = api::replace_first(*regex_, r.topic, replacement_);
+      } catch (const api::ReplacementError& e) {
         throw std::runtime_error(e.java_class + ": " + e.what());
       }
     }
@@ -73,7 +73,7 @@ class RegexRouter final : public api::Transformation {
 
  private:
   static constexpr size_t kMaxRemembered = 4096;
-  std::shared_ptr<const Regex> regex_;
+  api::JavaPatternPtr regex_;
   std::string replacement_;
   std::unordered_map<std::string, std::optional<std::string>> routed_;
 };
@@ -103,7 +103,7 @@ class TopicNameMatches final : public api::Predicate {
   bool test(const SourceRecord& r) override { return regex_->matches(r.topic); }
 
  private:
-  std::shared_ptr<const Regex> regex_;
+  api::JavaPatternPtr regex_;
 };
 
 class HasHeaderKey final : public api::Predicate {

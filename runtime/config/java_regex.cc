@@ -154,7 +154,7 @@ std::string_view RegexMatch::group(std::string_view subject, std::size_t g) cons
   return subject.substr(groups[g].first, groups[g].second - groups[g].first);
 }
 
-Result<JavaRegex> JavaRegex::compile(std::string_view pattern) {
+Result<JavaRegex> JavaRegex::compile(std::string_view pattern, std::uint32_t flags) {
   Translated t = translate(pattern);
   std::unique_ptr<pcre2_compile_context, ContextFree> ctx(pcre2_compile_context_create(nullptr));
   if (!ctx) return Error::fatal("out of memory compiling regex", Stage::Config);
@@ -162,7 +162,8 @@ Result<JavaRegex> JavaRegex::compile(std::string_view pattern) {
   pcre2_set_newline(ctx.get(), PCRE2_NEWLINE_ANY);
   // MATCH_INVALID_UTF: a subject that is not valid UTF-8 simply fails to match where it is
   // broken instead of making every match an error.
-  const std::uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+  const std::uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF |
+                                ((flags & kCaseInsensitive) ? PCRE2_CASELESS : 0u);
 
   auto c = std::make_shared<Compiled>();
   c->pattern = std::string(pattern);
@@ -202,5 +203,12 @@ std::optional<RegexMatch> JavaRegex::find_from(std::string_view subject, std::si
 const std::string& JavaRegex::pattern() const { return compiled_->pattern; }
 
 std::size_t JavaRegex::group_count() const { return compiled_->groups; }
+
+int JavaRegex::group_number(std::string_view name) const {
+  std::string n(name);  // PCRE2 wants a NUL-terminated name
+  int rc = pcre2_substring_number_from_name(compiled_->anywhere,
+                                            reinterpret_cast<PCRE2_SPTR>(n.c_str()));
+  return rc < 0 ? -1 : rc;
+}
 
 }  // namespace sluice::config

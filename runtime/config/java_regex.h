@@ -10,9 +10,15 @@
 // nested classes, Java-only names like \p{javaLowerCase} or blocks \p{InGreek} (a compile
 // error), and (?i) folds Unicode case while Java folds ASCII only by default. Inline flags
 // are PCRE2's: (?U) means ungreedy here, not Java's UNICODE_CHARACTER_CLASS.
+// kCaseInsensitive is Pattern.CASE_INSENSITIVE (PCRE2_CASELESS; like (?i) it also folds
+// non-ASCII letters, where Java folds ASCII only unless UNICODE_CASE is given too).
+//
+// Plugins reach this engine through plugins/api/regex.h: the host lends it to them
+// (runtime/plugin_host/host_services.h), so the project has one Java-regex engine.
 // Offsets are byte offsets into the UTF-8 subject.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,8 +45,10 @@ struct RegexMatch {
 
 class JavaRegex {
  public:
+  enum Flags : std::uint32_t { kCaseInsensitive = 1 };
+
   // Errors carry PCRE2's message and the offset in the pattern as written.
-  static Result<JavaRegex> compile(std::string_view pattern);
+  static Result<JavaRegex> compile(std::string_view pattern, std::uint32_t flags = 0);
 
   // Matcher.matches(): the whole subject must match.
   bool matches(std::string_view subject) const;
@@ -54,6 +62,8 @@ class JavaRegex {
 
   const std::string& pattern() const;
   std::size_t group_count() const;
+  // The number of the named group (?<name>...), or -1 when there is none.
+  int group_number(std::string_view name) const;
 
  private:
   struct Compiled;

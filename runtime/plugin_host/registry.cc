@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "runtime/common/log.h"
+#include "runtime/plugin_host/host_services.h"
 
 namespace sluice::plugin_host {
 namespace fs = std::filesystem;
@@ -27,6 +28,9 @@ namespace {
 // The oldest descriptor layout this host reads: everything up to component_count.
 constexpr size_t kMinDescriptorSize =
     offsetof(sluice_plugin_descriptor, component_count) + sizeof(uint32_t);
+// API 1.1 descriptors also carry accept_host_services.
+constexpr size_t kHostServicesDescriptorSize =
+    offsetof(sluice_plugin_descriptor, accept_host_services) + sizeof(void (*)());
 
 const char* kind_suffix(uint32_t kind) {
   switch (kind) {
@@ -47,6 +51,8 @@ std::string simple_name(const std::string& cls) {
 std::string str_or(const char* s, const char* fallback) { return s ? s : fallback; }
 
 }  // namespace
+
+Registry::Registry() { install_host_services(); }
 
 Status Registry::add(const sluice_plugin_descriptor* d, const std::string& origin) {
   if (!d) return Error::fatal("the entry point returned no descriptor", Stage::Plugin);
@@ -71,6 +77,15 @@ Status Registry::add(const sluice_plugin_descriptor* d, const std::string& origi
                         Stage::Plugin);
   if (d->component_count > 0 && !d->components)
     return Error::fatal("descriptor lists components but has no table", Stage::Plugin);
+  // The host's services (the Java regex engine) go to the plugin's own copy of the API
+  // before its init runs; a 1.0 plugin has nowhere to take them and works without.
+  if (d->struct_size >= kHostServicesDescriptorSize && d->api_minor >= 1 && d->accept_host_services) {
+    try {
+      d->accept_host_services(host_services());
+    } catch (...) {
+      return Error::fatal("accepting the host services threw", Stage::Plugin);
+    }
+  }
   if (d->init) {
     const char* err = nullptr;
     try {

@@ -33,6 +33,10 @@ const char* kind_name(uint32_t kind);  // "source connector", "converter", ...
 
 class Registry {
  public:
+  // Also installs the host services in the host's own copy of the plugin API, for the
+  // plugins linked into the binary (host_services.h).
+  Registry();
+
   // Checks the handshake, runs init, and adds the components. Fails without adding anything.
   Status add(const sluice_plugin_descriptor* d, const std::string& origin);
   // Loads one .so file.

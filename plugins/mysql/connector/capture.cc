@@ -1,5 +1,7 @@
 #include "plugins/mysql/connector/capture.h"
 
+#include "plugins/mysql/connector/column_rules.h"
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -13,24 +15,12 @@ Filters::Filters(const Options& o)
       table_in_(compile(o.table_include, "table.include.list")),
       table_out_(compile(o.table_exclude, "table.exclude.list")) {}
 
-std::vector<std::regex> Filters::compile(const std::vector<std::string>& patterns, const char* key) {
-  std::vector<std::regex> out;
-  for (auto& p : patterns) {
-    try {
-      out.emplace_back(p, std::regex::ECMAScript | std::regex::icase);
-    } catch (const std::regex_error& e) {
-      throw std::invalid_argument(std::string(key) + ": \"" + p + "\" is not a valid regular expression: " + e.what());
-    }
-  }
-  return out;
+Filters::Patterns Filters::compile(const std::vector<std::string>& patterns, const char* key) {
+  return compile_java_regexes(patterns, key);
 }
 
 namespace {
-bool any(const std::vector<std::regex>& rs, const std::string& s) {
-  for (auto& r : rs)
-    if (std::regex_match(s, r)) return true;
-  return false;
-}
+bool any(const std::vector<sluice::api::JavaPatternPtr>& rs, const std::string& s) { return any_matches(rs, s); }
 }  // namespace
 
 bool Filters::database(const std::string& db) const {

@@ -4,10 +4,10 @@
 
 #include <functional>
 #include <map>
-#include <regex>
 #include <string>
 #include <vector>
 
+#include "plugins/api/regex.h"
 #include "plugins/mysql/connector/change_queue.h"
 #include "plugins/mysql/connector/db_client.h"
 #include "plugins/mysql/connector/options.h"
@@ -16,18 +16,19 @@
 
 namespace sluice::mysql::cdc {
 
-// database/table include and exclude lists: Java regexes matched against the whole name,
-// case-insensitively (here with std::regex's ECMAScript dialect, which agrees on the usual
-// patterns).
+// database/table include and exclude lists: Java regexes (the host's engine, plugins/api/regex.h)
+// matched against the whole name, case-insensitively, as Debezium's Pattern.CASE_INSENSITIVE.
 class Filters {
  public:
+  // Throws std::invalid_argument naming the key and the engine's message for a bad pattern.
   explicit Filters(const Options& o);
   bool database(const std::string& db) const;
   bool table(const std::string& db, const std::string& table) const;
 
  private:
-  static std::vector<std::regex> compile(const std::vector<std::string>& patterns, const char* key);
-  std::vector<std::regex> db_in_, db_out_, table_in_, table_out_;
+  using Patterns = std::vector<sluice::api::JavaPatternPtr>;
+  static Patterns compile(const std::vector<std::string>& patterns, const char* key);
+  Patterns db_in_, db_out_, table_in_, table_out_;
 };
 
 void log_line(const std::string& level, const std::string& message);

@@ -42,23 +42,29 @@ void put3(std::string& out, uint32_t u) {
 
 }  // namespace
 
-ColumnRules::Patterns ColumnRules::compile(const std::vector<std::string>& patterns, const std::string& key) {
-  Patterns out;
+std::vector<sluice::api::JavaPatternPtr> compile_java_regexes(const std::vector<std::string>& patterns,
+                                                              const std::string& key) {
+  std::vector<sluice::api::JavaPatternPtr> out;
   for (auto& p : patterns) {
-    try {
-      out.emplace_back(p, std::regex::ECMAScript | std::regex::icase);
-    } catch (const std::regex_error& e) {
-      throw std::invalid_argument(key + ": \"" + p + "\" is not a valid regular expression: " + e.what());
-    }
+    std::string error;
+    auto re = sluice::api::compile_java_regex(p, error, sluice::api::kRegexCaseInsensitive);
+    if (!re) throw std::invalid_argument(key + ": " + error);
+    out.push_back(std::move(re));
   }
   return out;
 }
 
-bool ColumnRules::any(const Patterns& ps, const std::string& s) {
-  for (auto& r : ps)
-    if (std::regex_match(s, r)) return true;
+bool any_matches(const std::vector<sluice::api::JavaPatternPtr>& patterns, const std::string& s) {
+  for (auto& r : patterns)
+    if (r->matches(s)) return true;
   return false;
 }
+
+ColumnRules::Patterns ColumnRules::compile(const std::vector<std::string>& patterns, const std::string& key) {
+  return compile_java_regexes(patterns, key);
+}
+
+bool ColumnRules::any(const Patterns& ps, const std::string& s) { return any_matches(ps, s); }
 
 ColumnRules::ColumnRules(const Options& o)
     : include_(compile(o.column_include, "column.include.list")),

@@ -2,9 +2,8 @@
 // Debezium's per-column options (spec/debezium.md §1.2, §1.3, §4.1): column.include/exclude.list,
 // the column mappers column.truncate.to.<n>.chars, column.mask.with.<n>.chars,
 // column.propagate.source.type, datatype.propagate.source.type, column.mask.hash[.v2].<alg>.with.salt.<salt>,
-// and message.key.columns. Patterns are matched, whole and case-insensitively, against
-// `db.table.column` (datatypes: `db.table.TYPE`), here with std::regex's ECMAScript dialect
-// (Debezium uses java.util.regex; the usual patterns agree).
+// and message.key.columns. Patterns are Java regexes (the host's engine, plugins/api/regex.h)
+// matched, whole and case-insensitively, against `db.table.column` (datatypes: `db.table.TYPE`).
 //
 // As Debezium 2.7 (ColumnMappers, TableSchemaBuilder): a column gets at most ONE mapper, the
 // first rule that matches in this order: truncate, mask, propagate by column, propagate by
@@ -12,15 +11,23 @@
 // changes the value schema only; keys are never mapped.
 
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "plugins/api/data.h"
+#include "plugins/api/regex.h"
 #include "plugins/mysql/connector/options.h"
 #include "plugins/mysql/schema/schema_model.h"
 
 namespace sluice::mysql::cdc {
+
+// Each pattern compiled with the host's Java regex engine, case-insensitively (Debezium's
+// Pattern.CASE_INSENSITIVE). Throws std::invalid_argument naming `key` and the engine's
+// message for a bad pattern.
+std::vector<sluice::api::JavaPatternPtr> compile_java_regexes(const std::vector<std::string>& patterns,
+                                                              const std::string& key);
+// Whether one of the patterns matches the whole of `s`.
+bool any_matches(const std::vector<sluice::api::JavaPatternPtr>& patterns, const std::string& s);
 
 // One value column's mapper.
 struct ColumnEdit {
@@ -50,7 +57,7 @@ class ColumnRules {
   static sluice::api::Value apply(const ColumnEdit& e, sluice::api::Value v);
 
  private:
-  using Patterns = std::vector<std::regex>;
+  using Patterns = std::vector<sluice::api::JavaPatternPtr>;
   struct Rule {
     ColumnEdit::Kind kind;
     Patterns patterns;

@@ -35,7 +35,8 @@ class BinlogConnector : public SourceConnector {
     if (infos.error_count > 0) return infos;
     try {
       std::vector<std::string> warnings;
-      parse_options(config, flavor_, warnings);
+      Filters check(parse_options(config, flavor_, warnings));  // also the database/table lists
+      (void)check;
     } catch (const std::invalid_argument& e) {
       std::string message = e.what(), key;
       for (auto& [k, v] : config)

@@ -10,28 +10,18 @@ std::string trim(std::string s) {
   auto e = s.find_last_not_of(" \t");
   return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
-}  // namespace
 
-RegexList::RegexList(const std::vector<std::string>& patterns) {
-  for (auto& p : patterns) {
-    auto t = trim(p);
-    if (!t.empty()) res_.emplace_back(t, std::regex::ECMAScript | std::regex::icase);
-  }
+api::JavaPatternPtr compile(const std::string& pattern, const std::string& key) {
+  std::string error;
+  auto re = api::compile_java_regex(pattern, error, api::kRegexCaseInsensitive);
+  if (!re) throw std::invalid_argument(key + ": " + error);
+  return re;
 }
 
-bool RegexList::matches(const std::string& name) const {
-  for (auto& re : res_)
-    if (std::regex_match(name, re)) return true;
-  return false;
-}
-
-Filters::Filters(const PgConfig& c)
-    : schema_in_(c.schema_include), schema_ex_(c.schema_exclude), table_in_(c.table_include),
-      table_ex_(c.table_exclude), column_in_(c.column_include), column_ex_(c.column_exclude),
-      msg_in_(c.message_prefix_include), msg_ex_(c.message_prefix_exclude) {
-  for (auto& [re, n] : c.column_masks) masks_.emplace_back(RegexList({re}), n);
-  // "<table regex>:<col>,<col>;<table regex>:<col>"
-  std::string spec = c.message_key_columns;
+// "<table regex>:<col>,<col>;<table regex>:<col>"
+std::vector<std::pair<api::JavaPatternPtr, std::vector<std::string>>> parse_key_columns(
+    const std::string& spec) {
+  std::vector<std::pair<api::JavaPatternPtr, std::vector<std::string>>> out;
   size_t start = 0;
   while (start < spec.size()) {
     size_t end = spec.find(';', start);
@@ -53,8 +43,53 @@ Filters::Filters(const PgConfig& c)
       if (!col.empty()) cols.push_back(col);
       s = e + 1;
     }
-    key_columns_.emplace_back(std::regex(trim(part.substr(0, colon)), std::regex::icase), cols);
+    out.emplace_back(compile(trim(part.substr(0, colon)), "message.key.columns"), cols);
   }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> check_regex_list(const std::string& key, const std::string& value) {
+  try {
+    RegexList(api::config_value::split_list(value), key);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_message_key_columns(const std::string& value) {
+  try {
+    parse_key_columns(value);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return std::nullopt;
+}
+
+RegexList::RegexList(const std::vector<std::string>& patterns, const std::string& key) {
+  for (auto& p : patterns) {
+    auto t = trim(p);
+    if (!t.empty()) res_.push_back(compile(t, key));
+  }
+}
+
+bool RegexList::matches(const std::string& name) const {
+  for (auto& re : res_)
+    if (re->matches(name)) return true;
+  return false;
+}
+
+Filters::Filters(const PgConfig& c)
+    : schema_in_(c.schema_include, "schema.include.list"), schema_ex_(c.schema_exclude, "schema.exclude.list"),
+      table_in_(c.table_include, "table.include.list"), table_ex_(c.table_exclude, "table.exclude.list"),
+      column_in_(c.column_include, "column.include.list"), column_ex_(c.column_exclude, "column.exclude.list"),
+      msg_in_(c.message_prefix_include, "message.prefix.include.list"),
+      msg_ex_(c.message_prefix_exclude, "message.prefix.exclude.list"),
+      key_columns_(parse_key_columns(c.message_key_columns)) {
+  for (auto& [re, n] : c.column_masks)
+    masks_.emplace_back(RegexList({re}, "column.mask.with." + std::to_string(n) + ".chars"), n);
 }
 
 bool Filters::table(const std::string& schema, const std::string& table) const {
@@ -91,7 +126,7 @@ std::vector<std::string> Filters::key_columns(const std::string& schema,
                                               const std::string& table) const {
   std::string fq = schema + "." + table;
   for (auto& [re, cols] : key_columns_)
-    if (std::regex_match(fq, re)) return cols;
+    if (re->matches(fq)) return cols;
   return {};
 }
 

@@ -1,32 +1,39 @@
 #pragma once
 // Which schemas, tables and columns are captured: Debezium's include/exclude lists, comma
-// separated regular expressions matched case-insensitively against the whole name
-// ("schema", "schema.table", "schema.table.column"). std::regex (ECMAScript) stands in for
-// Java's regex: the same for the names and patterns users write (letters, '.', '\.', '.*',
-// classes, alternation); Java-only constructs (possessive quantifiers, \p{..}) are rejected
-// by validation.
+// separated Java regular expressions (the host's engine, plugins/api/regex.h) matched
+// case-insensitively (Pattern.CASE_INSENSITIVE) against the whole name ("schema",
+// "schema.table", "schema.table.column").
 
-#include <regex>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "plugins/api/regex.h"
 #include "plugins/postgres/connector/config.h"
 
 namespace sluice::postgres {
 
+// Validators for the config: null, or "<key>: <the engine's message>" for the first bad pattern
+// of a comma-separated list / of message.key.columns.
+std::optional<std::string> check_regex_list(const std::string& key, const std::string& value);
+std::optional<std::string> check_message_key_columns(const std::string& value);
+
 class RegexList {
  public:
   RegexList() = default;
-  explicit RegexList(const std::vector<std::string>& patterns);
+  // Throws std::invalid_argument naming `key` and the engine's message for a bad pattern.
+  RegexList(const std::vector<std::string>& patterns, const std::string& key);
   bool empty() const { return res_.empty(); }
   bool matches(const std::string& name) const;
 
  private:
-  std::vector<std::regex> res_;
+  std::vector<api::JavaPatternPtr> res_;
 };
 
 class Filters {
  public:
+  // Throws std::invalid_argument naming the property of a bad pattern.
   explicit Filters(const PgConfig& config);
   bool table(const std::string& schema, const std::string& table) const;
   bool column(const std::string& schema, const std::string& table, const std::string& column) const;
@@ -39,7 +46,7 @@ class Filters {
  private:
   RegexList schema_in_, schema_ex_, table_in_, table_ex_, column_in_, column_ex_, msg_in_, msg_ex_;
   std::vector<std::pair<RegexList, int>> masks_;
-  std::vector<std::pair<std::regex, std::vector<std::string>>> key_columns_;
+  std::vector<std::pair<api::JavaPatternPtr, std::vector<std::string>>> key_columns_;
 };
 
 }  // namespace sluice::postgres

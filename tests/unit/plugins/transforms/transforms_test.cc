@@ -1,6 +1,9 @@
 // Unit tests of the built-in transformations beyond the Java goldens: the descriptor, the regex
-// wrapper against the runtime's (one Java dialect in the project), replaceFirst, the date
-// formats, schema caching and sharing, and what the plugin guard reports.
+// service the host lends plugins against the runtime's engine (one Java dialect in the project),
+// replaceFirst, the date formats, schema caching and sharing, and what the plugin guard reports.
+//
+// The transformations get their Java regexes from the host (plugins/api/regex.h): this binary
+// installs the host's services once, as the sluice binary does for its built-in plugins.
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -8,16 +11,20 @@
 #include <set>
 #include <string>
 
+#include "plugins/api/regex.h"
 #include "plugins/transforms/builtin.h"
-#include "plugins/transforms/regex.h"
 #include "plugins/transforms/text.h"
 #include "runtime/config/java_regex.h"
+#include "runtime/plugin_host/host_services.h"
 
 using namespace sluice::api;
-using sluice::transforms::Regex;
 namespace text = sluice::transforms::text;
 
 namespace {
+
+const bool kHostInstalled = (sluice::plugin_host::install_host_services(), true);
+
+JavaPatternPtr compile(const char* pattern, std::string& error) { return compile_java_regex(pattern, error); }
 
 template <class Handle>
 std::unique_ptr<Handle> create(const char* cls) {
@@ -102,7 +109,8 @@ TEST_CASE("the built-in transforms descriptor", "[transforms]") {
     CHECK(names.count(cls) == 1);
 }
 
-TEST_CASE("the transforms' regex agrees with the runtime's Java regex", "[transforms][regex]") {
+TEST_CASE("the plugin regex service agrees with the runtime's Java regex", "[transforms][regex]") {
+  REQUIRE(kHostInstalled);
   struct Probe {
     const char* pattern;
     std::vector<const char*> subjects;
@@ -121,20 +129,22 @@ TEST_CASE("the transforms' regex agrees with the runtime's Java regex", "[transf
   };
   for (auto& p : probes) {
     std::string error;
-    auto mine = Regex::compile(p.pattern, error);
+    auto mine = compile(p.pattern, error);
     auto theirs = sluice::config::JavaRegex::compile(p.pattern);
     REQUIRE(mine);
     REQUIRE(theirs);
     for (const char* s : p.subjects) {
       INFO(p.pattern << " on " << s);
       CHECK(mine->matches(s) == theirs->matches(s));
-      Regex::Groups g;
+      JavaPattern::Groups g;
       CHECK(mine->find(s, 0, g) == theirs->find(s));
+      auto m = theirs->find_from(s, 0);
+      if (m) CHECK(g[0] == m->groups[0]);
     }
   }
   for (const char* bad : {"(", "[a", "a{2,1}", "\\p{javaLowerCase}"}) {
     std::string error;
-    CHECK_FALSE(Regex::compile(bad, error));
+    CHECK_FALSE(compile(bad, error));
     CHECK_FALSE(error.empty());
     CHECK_FALSE(sluice::config::JavaRegex::compile(bad));
   }
@@ -142,18 +152,35 @@ TEST_CASE("the transforms' regex agrees with the runtime's Java regex", "[transf
 
 TEST_CASE("replace_first follows Matcher.replaceFirst", "[transforms][regex]") {
   std::string error;
-  auto r = Regex::compile("(\\w+)-(\\w+)", error);
+  auto r = compile("(\\w+)-(\\w+)", error);
   REQUIRE(r);
-  CHECK(r->replace_first("ab-cd ef-gh", "$2_$1") == "cd_ab ef-gh");
-  CHECK(r->replace_first("ab-cd", "\\$1") == "$1");
-  CHECK(r->replace_first("ab-cd", "$10") == "ab0");  // group 10 does not exist: $1 then "0"
-  CHECK(r->replace_first("no match here!", "x") == "no match here!");
-  CHECK_THROWS_AS(r->replace_first("ab-cd", "$3"), sluice::transforms::ReplacementError);
-  CHECK_THROWS_AS(r->replace_first("ab-cd", "x\\"), sluice::transforms::ReplacementError);
-  auto named = Regex::compile("(?<tbl>\\w+)\\.raw", error);
+  CHECK(replace_first(*r, "ab-cd ef-gh", "$2_$1") == "cd_ab ef-gh");
+  CHECK(replace_first(*r, "ab-cd", "\\$1") == "$1");
+  CHECK(replace_first(*r, "ab-cd", "$10") == "ab0");  // group 10 does not exist: $1 then "0"
+  CHECK(replace_first(*r, "no match here!", "x") == "no match here!");
+  CHECK_THROWS_AS(replace_first(*r, "ab-cd", "$3"), ReplacementError);
+  CHECK_THROWS_AS(replace_first(*r, "ab-cd", "x\\"), ReplacementError);
+  auto named = compile("(?<tbl>\\w+)\\.raw", error);
   REQUIRE(named);
-  CHECK(named->replace_first("orders.raw", "${tbl}.clean") == "orders.clean");
-  CHECK_THROWS_AS(named->replace_first("orders.raw", "${nope}"), sluice::transforms::ReplacementError);
+  CHECK(replace_first(*named, "orders.raw", "${tbl}.clean") == "orders.clean");
+  CHECK_THROWS_AS(replace_first(*named, "orders.raw", "${nope}"), ReplacementError);
+}
+
+TEST_CASE("without the host's engine a regex transform fails configure and says why", "[transforms][regex]") {
+  set_host_services(nullptr);
+  auto t = create<TransformationHandle>("org.apache.kafka.connect.transforms.RegexRouter");
+  auto st = t->configure({{"regex", "(.*)"}, {"replacement", "$1-x"}});
+  sluice::plugin_host::install_host_services();
+  CHECK_FALSE(st.is_ok());
+  CHECK_THAT(st.message(), Catch::Contains("no regex engine: the host did not provide one"));
+  // Java-only syntax through the host's engine: possessive quantifier, \p{..}, \Q..\E.
+  auto r = transform("org.apache.kafka.connect.transforms.RegexRouter",
+                     {{"regex", "\\Qdb.\\E(\\p{Alpha}++)"}, {"replacement", "t_$1"}});
+  SourceRecord rec;
+  rec.topic = "db.orders";
+  bool drop = false;
+  REQUIRE(r->apply(rec, drop).is_ok());
+  CHECK(rec.topic == "t_orders");
 }
 
 TEST_CASE("SimpleDateFormat in UTC", "[transforms][dates]") {

@@ -106,3 +106,16 @@ TEST_CASE("regex: copies share the compiled pattern") {
   CHECK(b.matches("xxx"));
   CHECK(a.matches("xx"));
 }
+
+TEST_CASE("regex: CASE_INSENSITIVE and named group numbers") {
+  auto plain = re("shop\\.orders");
+  CHECK_FALSE(plain.matches("SHOP.Orders"));
+  auto ci = JavaRegex::compile("shop\\.\\p{Alpha}+", JavaRegex::kCaseInsensitive);
+  REQUIRE(ci.ok());
+  CHECK(ci->matches("SHOP.Orders"));
+  CHECK_FALSE(ci->matches("SHOP.Orders2"));
+  auto named = re("(?<db>\\w+)\\.(?<tbl>\\w+)");
+  CHECK(named.group_number("db") == 1);
+  CHECK(named.group_number("tbl") == 2);
+  CHECK(named.group_number("nope") == -1);
+}

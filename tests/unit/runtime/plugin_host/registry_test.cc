@@ -1,8 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <cstddef>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
+#include "plugins/api/regex.h"
+#include "runtime/plugin_host/host_services.h"
 #include "runtime/plugin_host/registry.h"
 
 using sluice::plugin_host::Registry;
@@ -29,7 +33,7 @@ TEST_CASE("one bad plugin never stops the others from loading") {
   CHECK(r.failures().size() == 8);
 
   CHECK_THAT(reason_for(r, "broken-no_entry.so"), Catch::Contains("no sluice_plugin_entry symbol"));
-  CHECK_THAT(reason_for(r, "broken-wrong_major.so"), Catch::Contains("plugin API 99.0"));
+  CHECK_THAT(reason_for(r, "broken-wrong_major.so"), Catch::Contains("plugin API 99."));
   CHECK_THAT(reason_for(r, "broken-short.so"), Catch::Contains("descriptor too short (8 bytes"));
   CHECK_THAT(reason_for(r, "broken-toolchain.so"), Catch::Contains("toolchain 'msvc/other-abi'"));
   CHECK_THAT(reason_for(r, "broken-init_fails.so"), Catch::Contains("init failed: the database of plugins is on fire"));
@@ -87,4 +91,92 @@ TEST_CASE("a plugin that throws inside a call returns a status instead") {
   st = task->start({{"fail.on.start", "yes"}});  // a bad boolean throws std::invalid_argument
   CHECK_FALSE(st.is_ok());
   CHECK_THAT(st.message(), Catch::Contains("fail.on.start"));
+}
+
+// ---- The host's Java regex engine, lent to plugins in the handshake --------------------------
+
+namespace {
+// The errors validate() puts on one key of a connector loaded from a real plugin .so.
+std::vector<std::string> errors_on(const Registry& r, const char* connector, sluice::api::Config config,
+                                   const std::string& key) {
+  auto conn = r.create_source_connector(connector);
+  REQUIRE(conn.ok());
+  sluice::api::ConfigInfos infos;
+  auto st = (*conn)->validate("c", config, infos);
+  INFO(st.message());
+  REQUIRE(st.is_ok());
+  for (auto& ci : infos.configs)
+    if (ci.definition.name == key) return ci.value.errors;
+  return {};
+}
+}  // namespace
+
+TEST_CASE("a loaded connector plugin compiles Java regexes with the host's engine") {
+  Registry r;
+  REQUIRE(r.load_file(build_dir() + "/plugins-out/sluice-postgres.so").ok());
+  REQUIRE(r.load_file(build_dir() + "/plugins-out/sluice-mysql.so").ok());
+  sluice::api::Config pg{{"database.hostname", "h"}, {"database.user", "u"}, {"database.dbname", "d"},
+                         {"topic.prefix", "p"}};
+  sluice::api::Config my{{"topic.prefix", "srv"}, {"database.server.id", "42"}, {"database.hostname", "h"},
+                         {"database.user", "u"}};
+  // Java-only syntax that std::regex's ECMAScript rejects: Unicode-style classes, inline flags,
+  // \Q..\E quoting, possessive quantifiers.
+  for (const char* ok : {"public\\.\\p{Alpha}+", "(?i)PUBLIC\\.orders", "\\Qpublic.a+b\\E", "public\\.a*+",
+                         "public\\.\\p{Lower}\\P{Digit}*"}) {
+    INFO(ok);
+    auto c = pg;
+    c["table.include.list"] = ok;
+    CHECK(errors_on(r, "PostgresConnector", c, "table.include.list").empty());
+    c["message.key.columns"] = std::string(ok) + ":id";
+    CHECK(errors_on(r, "PostgresConnector", c, "message.key.columns").empty());
+    auto m = my;
+    m["table.include.list"] = ok;
+    CHECK(errors_on(r, "MySqlConnector", m, "table.include.list").empty());
+    m["column.exclude.list"] = std::string(ok) + "\\.c";
+    CHECK(errors_on(r, "MySqlConnector", m, "column.exclude.list").empty());
+  }
+  // A bad pattern: the property and PCRE2's message.
+  auto c = pg;
+  c["table.include.list"] = "public\\.(orders";
+  auto e = errors_on(r, "PostgresConnector", c, "table.include.list");
+  REQUIRE(e.size() == 1);
+  CHECK_THAT(e[0], Catch::Contains("table.include.list") && Catch::Contains("missing closing parenthesis"));
+  c = pg;
+  c["message.key.columns"] = "public\\.[a:id";
+  e = errors_on(r, "PostgresConnector", c, "message.key.columns");
+  REQUIRE(e.size() == 1);
+  CHECK_THAT(e[0], Catch::Contains("message.key.columns") && Catch::Contains("missing terminating ]"));
+  auto m = my;
+  m["database.include.list"] = "shop\\p{NoSuchClass}";
+  e = errors_on(r, "MySqlConnector", m, "database.include.list");
+  REQUIRE(e.size() == 1);
+  CHECK_THAT(e[0], Catch::Contains("database.include.list") && Catch::Contains("unknown property"));
+}
+
+TEST_CASE("the plugin API without a host engine says so") {
+  sluice::api::set_host_services(nullptr);
+  std::string error;
+  CHECK_FALSE(sluice::api::compile_java_regex("a+", error));
+  CHECK(error == "no regex engine: the host did not provide one");
+  sluice_host_services old_host{offsetof(sluice_host_services, compile_java_regex), nullptr};  // a 1.0-sized struct
+  sluice::api::set_host_services(&old_host);
+  CHECK_FALSE(sluice::api::compile_java_regex("a+", error));
+  CHECK(error == "no regex engine: the host did not provide one");
+
+  sluice::plugin_host::install_host_services();
+  auto p = sluice::api::compile_java_regex("(?<t>\\p{Alpha}+)_\\d++", error, sluice::api::kRegexCaseInsensitive);
+  REQUIRE(p);
+  CHECK(p->matches("Orders_12"));
+  CHECK_FALSE(p->matches("orders_12x"));
+  CHECK(p->group_number("t") == 1);
+  CHECK(p->group_count() == 1);
+  CHECK(sluice::api::replace_first(*p, "x Orders_12 y", "${t}!") == "x Orders! y");
+  sluice::api::JavaPattern::Groups g;
+  REQUIRE(p->find("-- ab_1", 0, g));
+  CHECK(g.size() == 2);
+  CHECK(g[0] == std::pair<size_t, size_t>{3, 7});
+  CHECK(p->find("-- ab_1", 4, g));  // "b_1"
+  CHECK(g[0] == std::pair<size_t, size_t>{4, 7});
+  CHECK_FALSE(p->find("-- ab_1", 6, g));
+  CHECK(g.empty());
 }

@@ -11,6 +11,7 @@
 #include "plugins/mysql/connector/records.h"
 #include "plugins/mysql/connector/schema_tracker.h"
 #include "plugins/mysql/schema/ddl_parser.h"
+#include "runtime/plugin_host/host_services.h"
 
 using namespace sluice::mysql::cdc;
 using sluice::api::Config;
@@ -18,6 +19,11 @@ using sluice::api::OffsetMap;
 using sluice::api::Value;
 
 namespace {
+
+// The connector compiles its patterns with the host's Java regex engine (plugins/api/regex.h):
+// install it once, as the sluice binary does when it loads the plugin.
+const bool kHostInstalled = (sluice::plugin_host::install_host_services(), true);
+
 
 Config base() {
   return {{"name", "c"}, {"topic.prefix", "srv"}, {"database.server.id", "42"}, {"database.hostname", "h"}};
@@ -85,6 +91,25 @@ TEST_CASE("filters: anchored, case-insensitive, built-in databases never") {
   CHECK(g.database("shop"));
   CHECK_FALSE(g.database("tmp1"));
   CHECK_FALSE(g.database("information_schema"));
+}
+
+TEST_CASE("filters: Java regex syntax (the host's engine), bad patterns name the key") {
+  REQUIRE(kHostInstalled);
+  std::vector<std::string> warnings;
+  Config c = base();
+  // Java-only: \p{..} classes, possessive quantifiers, \Q..\E quoting, inline (?i).
+  c["table.include.list"] = "shop\\.\\p{Alpha}++,\\Qinv.a+b\\E,(?i)LOGS\\.\\P{Digit}*";
+  Filters f(parse_options(c, "mysql", warnings));
+  CHECK(f.table("shop", "Orders"));
+  CHECK_FALSE(f.table("shop", "orders2"));
+  CHECK(f.table("INV", "A+B"));
+  CHECK_FALSE(f.table("inv", "aab"));
+  CHECK(f.table("logs", "x"));
+  CHECK_FALSE(f.table("logs", "x1"));
+  c = base();
+  c["database.exclude.list"] = "tmp(";
+  CHECK_THROWS_WITH(Filters(parse_options(c, "mysql", warnings)),
+                    Catch::Contains("database.exclude.list") && Catch::Contains("missing closing parenthesis"));
 }
 
 TEST_CASE("offsets: Debezium's keys, zero fields left out, read back") {

@@ -8,12 +8,18 @@
 #include "plugins/mysql/connector/options.h"
 #include "plugins/mysql/connector/records.h"
 #include "plugins/mysql/schema/ddl_parser.h"
+#include "runtime/plugin_host/host_services.h"
 
 using namespace sluice::mysql::cdc;
 using sluice::api::Config;
 using sluice::api::Value;
 
 namespace {
+
+// The connector compiles its patterns with the host's Java regex engine (plugins/api/regex.h):
+// install it once, as the sluice binary does when it loads the plugin.
+const bool kHostInstalled = (sluice::plugin_host::install_host_services(), true);
+
 
 Config base() {
   return {{"name", "c"}, {"topic.prefix", "srv"}, {"database.server.id", "42"}, {"database.hostname", "h"}};
@@ -63,7 +69,15 @@ TEST_CASE("column options: parsed from numbered keys; bad values name the key") 
   CHECK_THROWS_WITH(parse_options(bad_n, "mysql", w), Catch::Contains("column.mask.with.x.chars"));
   Config bad_re = base();
   bad_re["column.truncate.to.2.chars"] = "db.(people";
-  CHECK_THROWS_WITH(parse_options(bad_re, "mysql", w), Catch::Contains("column.truncate.to.2.chars"));
+  CHECK_THROWS_WITH(parse_options(bad_re, "mysql", w),
+                    Catch::Contains("column.truncate.to.2.chars") && Catch::Contains("missing closing parenthesis"));
+  Config java_only = base();  // std::regex refused these; Java (and the host's engine) accept them
+  java_only["column.exclude.list"] = "db\\.\\p{Lower}+\\.\\Qa.b\\E,db\\.x\\.c*+";
+  REQUIRE(kHostInstalled);
+  ColumnRules rules(parse_options(java_only, "mysql", w));
+  CHECK_FALSE(rules.included("db", "people", "a.b"));
+  CHECK(rules.included("db", "people", "aXb"));
+  CHECK_FALSE(rules.included("DB", "x", "ccc"));
   Config bad_key = base();
   bad_key["message.key.columns"] = "db.people";
   CHECK_THROWS_WITH(parse_options(bad_key, "mysql", w), Catch::Contains("message.key.columns"));

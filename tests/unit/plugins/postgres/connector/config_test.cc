@@ -5,11 +5,17 @@
 
 #include "plugins/postgres/connector/config.h"
 #include "plugins/postgres/connector/filters.h"
+#include "runtime/plugin_host/host_services.h"
 
 using namespace sluice;
 using namespace sluice::postgres;
 
 namespace {
+
+// The connector compiles its patterns with the host's Java regex engine (plugins/api/regex.h):
+// install it once, as the sluice binary does when it loads the plugin.
+const bool kHostInstalled = (sluice::plugin_host::install_host_services(), true);
+
 api::Config base() {
   return {{"name", "c"},
           {"connector.class", "io.debezium.connector.postgresql.PostgresConnector"},
@@ -126,4 +132,32 @@ TEST_CASE("column filters, masks, message.key.columns and message prefixes") {
   CHECK(f.key_columns("public", "users").empty());
   CHECK(f.message_prefix("audit"));
   CHECK_FALSE(f.message_prefix("internal-x"));
+}
+
+TEST_CASE("filters take Java regex syntax (the host's engine); a bad one names the property") {
+  REQUIRE(kHostInstalled);
+  api::Config c = base();
+  c["table.include.list"] = "public\\.\\p{Alpha}++,\\Qinv.a+b\\E,(?i)LOGS\\.\\P{Digit}*";
+  c["message.key.columns"] = "public\\.\\p{Alpha}+:code";
+  Filters f(parse_config(c));
+  CHECK(f.table("public", "Users"));
+  CHECK_FALSE(f.table("public", "users2"));
+  CHECK(f.table("INV", "A+B"));
+  CHECK_FALSE(f.table("inv", "aab"));
+  CHECK(f.table("logs", "x"));
+  CHECK_FALSE(f.table("logs", "x1"));
+  CHECK(f.key_columns("public", "nopk") == std::vector<std::string>{"code"});
+  CHECK(f.key_columns("public", "nopk2").empty());
+
+  for (const char* key : {"table.include.list", "schema.exclude.list", "column.include.list"}) {
+    c = base();
+    c[key] = "ok,bad(";
+    auto infos = validate_postgres_config("c", c);
+    CHECK(errors_for(infos, key) == 1);
+    CHECK_THROWS_WITH(parse_config(c), Catch::Contains(key) && Catch::Contains("missing closing parenthesis"));
+  }
+  c = base();
+  c["message.key.columns"] = "public\\.[t:id";
+  CHECK(errors_for(validate_postgres_config("c", c), "message.key.columns") == 1);
+  CHECK_THROWS_WITH(parse_config(c), Catch::Contains("message.key.columns"));
 }
