@@ -1,5 +1,6 @@
 #include "plugins/mysql/connector/records.h"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -129,7 +130,7 @@ RecordBuilder::RecordBuilder(const Options& o)
                 .field("id", schemas::string()).build();
   tx_collection_ = SchemaBuilder::structure().name("event.collection").version(1)
                        .field("data_collection", schemas::string())
-                       .field("event_count", schemas::int64()).build();
+                       .field("event_count", schemas::int64()).optional().build();  // optional, as Debezium's
   tx_value_ = SchemaBuilder::structure().name("io.debezium.connector.common.TransactionMetadataValue").version(1)
                   .field("status", schemas::string())
                   .field("id", schemas::string())
@@ -259,6 +260,50 @@ Value RecordBuilder::transaction_block(const std::string& id, int64_t total_orde
   return Value::structure(std::move(s));
 }
 
+namespace {
+
+// Java's String.hashCode over UTF-16 code units of UTF-8 `s`.
+int32_t java_string_hash(const std::string& s) {
+  uint32_t h = 0;
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    uint32_t cp = c;
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    if (len > 1 && i + len <= s.size()) {
+      cp = c & (0xFF >> (len + 1));
+      for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    } else {
+      len = 1;
+    }
+    i += len;
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      h = 31 * h + (0xD800 + (cp >> 10));
+      h = 31 * h + (0xDC00 + (cp & 0x3FF));
+    } else {
+      h = 31 * h + cp;
+    }
+  }
+  return static_cast<int32_t>(h);
+}
+
+// The order in which Debezium's END record lists data_collections: it iterates a java.util.HashMap
+// (TransactionContext's per-table counts), i.e. by bucket (hash ^ hash >>> 16) & (capacity - 1),
+// then insertion order within a bucket; capacity 16, doubled while size > 0.75 * capacity.
+// Checked side by side: tests/integration/mysql_side_by_side_test.py.
+std::vector<std::pair<std::string, int64_t>> java_hash_map_order(std::vector<std::pair<std::string, int64_t>> in) {
+  uint32_t cap = 16;
+  while (in.size() > cap * 3 / 4) cap *= 2;
+  auto bucket = [cap](const std::string& s) {
+    auto h = static_cast<uint32_t>(java_string_hash(s));
+    return (h ^ (h >> 16)) & (cap - 1);
+  };
+  std::stable_sort(in.begin(), in.end(), [&](const auto& a, const auto& b) { return bucket(a.first) < bucket(b.first); });
+  return in;
+}
+
+}  // namespace
+
 SourceRecord RecordBuilder::transaction_event(bool begin, const std::string& id, int64_t ts_ms,
                                               const std::vector<std::pair<std::string, int64_t>>& collections,
                                               OffsetMap offset) const {
@@ -277,7 +322,7 @@ SourceRecord RecordBuilder::transaction_event(bool begin, const std::string& id,
   if (!begin) {
     int64_t total = 0;
     Array list;
-    for (auto& [name, n] : collections) {
+    for (auto& [name, n] : java_hash_map_order(collections)) {
       Struct c(tx_collection_);
       c.put(size_t{0}, Value::string(name));
       c.put(1, Value::int64(n));

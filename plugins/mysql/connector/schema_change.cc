@@ -16,7 +16,11 @@ Value opt_str(const std::optional<std::string>& v) { return v ? Value::string(*v
 }  // namespace
 
 SchemaChangeBuilder::SchemaChangeBuilder(std::string topic, SchemaPtr source_schema) : topic_(std::move(topic)) {
-  key_ = SchemaBuilder::structure().name("io.debezium.connector.mysql.SchemaChangeKey").version(1)
+  // Debezium 2.7's MariaDbConnector names them io.debezium.connector.mariadb.SchemaChange*, as its
+  // Source schema (checked side by side: tests/integration/mysql_side_by_side_test.py).
+  const std::string ns = source_schema->name() == "io.debezium.connector.mariadb.Source" ? "io.debezium.connector.mariadb"
+                                                                                            : "io.debezium.connector.mysql";
+  key_ = SchemaBuilder::structure().name(ns + ".SchemaChangeKey").version(1)
              .field("databaseName", schemas::string()).build();
   column_ = SchemaBuilder::structure().name("io.debezium.connector.schema.Column").version(1)
                 .field("name", schemas::string())
@@ -46,7 +50,7 @@ SchemaChangeBuilder::SchemaChangeBuilder(std::string topic, SchemaPtr source_sch
                 .field("id", schemas::string())
                 .field("table", table_)
                 .build();
-  value_ = SchemaBuilder::structure().name("io.debezium.connector.mysql.SchemaChangeValue").version(1)
+  value_ = SchemaBuilder::structure().name(ns + ".SchemaChangeValue").version(1)
                .field("source", std::move(source_schema))
                .field("ts_ms", schemas::int64())
                .field("databaseName", opt(Type::String))
@@ -104,6 +108,13 @@ SourceRecord SchemaChangeBuilder::build(const std::string& database, const std::
     c.put("id", Value::string(ch.id.to_string()));
     if (ch.table) c.put("table", table_value(*ch.table));
     list.push_back(Value::structure(std::move(c)));
+  }
+  // Debezium's schema change events carry source.thread = null (the thread of a DML transaction's
+  // BEGIN only), seen side by side with Debezium 2.7 on MariaDB.
+  if (!source.is_null()) {
+    Struct src = source.as_struct();
+    if (src.get("thread")) src.put("thread", Value());
+    source = Value::structure(std::move(src));
   }
   Struct v(value_);
   v.put("source", std::move(source));
