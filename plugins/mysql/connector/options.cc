@@ -125,6 +125,12 @@ ConfigDef mysql_config_def() {
       "Record key columns per table: <db>.<table regex>:<column>,<column>;...");
   def(d, "snapshot.mode", ConfigType::String, "initial", Importance::Medium,
       "initial, initial_only, no_data (schema_only), never, when_needed, recovery (schema_only_recovery), always");
+  def(d, "snapshot.max.threads", ConfigType::Int, "1", Importance::Medium,
+      "Reader connections of the snapshot; each sees the same consistent point", validators::range(1, 64));
+  def(d, "sluice.snapshot.chunk.rows", ConfigType::Long, "500000", Importance::Low,
+      "Sluice: with snapshot.max.threads > 1, tables estimated larger than this with a one-column integer "
+      "primary key are read in primary-key ranges of about this many rows, shared by the readers",
+      validators::at_least(1));
   def(d, "decimal.handling.mode", ConfigType::String, "precise", Importance::Medium, "precise, double or string",
       validators::one_of({"precise", "double", "string"}));
   def(d, "binary.handling.mode", ConfigType::String, "bytes", Importance::Low,
@@ -198,6 +204,11 @@ Options parse_options(const Config& c, const std::string& flavor, std::vector<st
        {"no_data", SnapshotMode::kNoData}, {"never", SnapshotMode::kNever},
        {"when_needed", SnapshotMode::kWhenNeeded}, {"recovery", SnapshotMode::kRecovery},
        {"always", SnapshotMode::kAlways}});
+  o.snapshot_max_threads = static_cast<int>(config_value::get_long(c, "snapshot.max.threads", 1));
+  if (o.snapshot_max_threads < 1 || o.snapshot_max_threads > 64)
+    throw std::invalid_argument("snapshot.max.threads must be between 1 and 64");
+  o.snapshot_chunk_rows = config_value::get_long(c, "sluice.snapshot.chunk.rows", 500000);
+  if (o.snapshot_chunk_rows < 1) throw std::invalid_argument("sluice.snapshot.chunk.rows must be at least 1");
   o.decimal_mode = pick<DecimalMode>(c, "decimal.handling.mode", "precise",
       {{"precise", DecimalMode::kPrecise}, {"double", DecimalMode::kDouble}, {"string", DecimalMode::kString}});
   o.binary_mode = pick<BinaryMode>(c, "binary.handling.mode", "bytes",

@@ -28,6 +28,8 @@ struct Options {
   int connect_timeout_ms = 30000;
   std::vector<std::string> database_include, database_exclude, table_include, table_exclude;
   SnapshotMode snapshot_mode = SnapshotMode::kInitial;
+  int snapshot_max_threads = 1;        // snapshot.max.threads: reader connections
+  int64_t snapshot_chunk_rows = 500000;  // sluice.snapshot.chunk.rows: primary-key chunk size (estimated rows)
   DecimalMode decimal_mode = DecimalMode::kPrecise;
   BinaryMode binary_mode = BinaryMode::kBytes;
   bool time_connect = false;        // time.precision.mode=connect

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <map>
+#include <thread>
 
 #include "plugins/mysql/connector/schema_change.h"
 #include "plugins/mysql/schema/value_mapping.h"
@@ -27,18 +29,53 @@ std::string literal(const std::string& s) {
   return out + "'";
 }
 
-std::vector<std::string> list_tables(DbClient& db, const std::string& database) {
-  std::vector<std::string> out;
-  for (auto& r : db.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA=" +
+// Base tables of `database` with InnoDB's row estimate (-1 where there is none).
+std::vector<std::pair<std::string, int64_t>> list_tables(DbClient& db, const std::string& database) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (auto& r : db.query("SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA=" +
                           literal(database) + " AND TABLE_TYPE='BASE TABLE' ORDER BY TABLE_NAME"))
-    if (r[0]) out.push_back(*r[0]);
+    if (r[0]) out.emplace_back(*r[0], r[1] ? std::strtoll(r[1]->c_str(), nullptr, 10) : -1);
   return out;
+}
+
+using Int = __int128;
+
+bool parse_int(const std::optional<std::string>& s, Int& out) {
+  if (!s || s->empty()) return false;
+  size_t i = 0;
+  bool negative = (*s)[0] == '-';
+  if (negative) i = 1;
+  if (i >= s->size()) return false;
+  Int v = 0;
+  for (; i < s->size(); ++i) {
+    char c = (*s)[i];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  out = negative ? -v : v;
+  return true;
+}
+
+std::string int_text(Int v) {
+  if (v < 0) return "-" + int_text(-v);
+  std::string s;
+  do {
+    s.insert(s.begin(), char('0' + int(v % 10)));
+    v /= 10;
+  } while (v);
+  return s;
+}
+
+bool integer_kind(sluice::mysql::ColumnKind k) {
+  using K = sluice::mysql::ColumnKind;
+  return k == K::kTinyInt || k == K::kSmallInt || k == K::kMediumInt || k == K::kInt || k == K::kBigInt ||
+         k == K::kBoolean;
 }
 
 }  // namespace
 
 BinlogPosition current_binlog_position(DbClient& db) {
-  std::vector<Row> rows;
+  std::vector<sluice::mysql::cdc::Row> rows;
   try {
     rows = db.query("SHOW MASTER STATUS");
   } catch (const DbError& e) {
@@ -55,19 +92,32 @@ BinlogPosition current_binlog_position(DbClient& db) {
 }
 
 BinlogPosition Snapshotter::run(bool data) {
-  DbClient lock, reader;
+  DbClient lock;
   lock.connect(o_);
-  reader.connect(o_);
-  reader.execute("SET SESSION time_zone='+00:00'");
-  reader.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
   lock.execute("SET SESSION lock_wait_timeout=10");
+  // The readers connect before the lock is taken: it is held only for their START TRANSACTION.
+  std::vector<std::unique_ptr<DbClient>> readers;
+  for (int i = 0; data && i < o_.snapshot_max_threads; ++i) {
+    auto r = std::make_unique<DbClient>();
+    r->connect(o_);
+    r->execute("SET SESSION time_zone='+00:00'");
+    // A reader blocked on a full queue must not be cut off by the server mid-result.
+    r->execute("SET SESSION net_write_timeout=86400, net_read_timeout=86400");
+    r->execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    readers.push_back(std::move(r));
+  }
 
   std::vector<std::pair<std::string, std::string>> tables;
+  std::map<std::pair<std::string, std::string>, int64_t> estimates;
   for (auto& r : lock.query("SHOW DATABASES")) {
     if (!r[0] || !filters_.database(*r[0])) continue;
-    for (auto& t : list_tables(lock, *r[0]))
-      if (filters_.table(*r[0], t)) tables.emplace_back(*r[0], t);
+    for (auto& [t, rows] : list_tables(lock, *r[0]))
+      if (filters_.table(*r[0], t)) {
+        tables.emplace_back(*r[0], t);
+        estimates[{*r[0], t}] = rows;
+      }
   }
+  auto locked_at = Clock::now();
   try {
     lock.execute("FLUSH TABLES WITH READ LOCK");
   } catch (const DbError& e) {
@@ -82,7 +132,8 @@ BinlogPosition Snapshotter::run(bool data) {
       lock.execute(sql);
     }
   }
-  if (data) reader.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+  // As mydumper: every reader's view starts while nothing can change, so all see the same point.
+  for (auto& r : readers) r->execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
   at_ = current_binlog_position(lock);
   if (o_.flavor == "mariadb") at_.gtids = lock.scalar("SELECT @@global.gtid_binlog_pos").value_or("");
   // MySQL with gtid_mode=ON: the executed set at the snapshot point, as Debezium stores it.
@@ -97,8 +148,11 @@ BinlogPosition Snapshotter::run(bool data) {
     if (auto table = tracker_.load_from_server(lock, db, t, to_offset(at_), at_.ts_sec * 1000, &ddl))
       if (auto s = cache_.of(table)) schemas.push_back(s);
   }
+  lock.execute("UNLOCK TABLES");  // held only this long; the readers' transactions keep the view
+  double lock_ms = std::chrono::duration<double, std::milli>(Clock::now() - locked_at).count();
+  lock.close();
+  // The history was read under the lock; writing it out (a Kafka round trip) need not be.
   tracker_.flush();
-  lock.execute("UNLOCK TABLES");  // held only this long; the reader's transaction keeps the view
   if (o_.include_schema_changes) {
     // As Debezium: the snapshot's DDL on the <topic.prefix> topic, before the data.
     SchemaChangeBuilder changes(o_.topic_prefix, builder_.source_schema());
@@ -120,64 +174,185 @@ BinlogPosition Snapshotter::run(bool data) {
     }
   }
   log_line("INFO", "snapshot at " + at_.file + ":" + std::to_string(at_.pos) + ", " + std::to_string(schemas.size()) +
-                       " tables" + (data ? "" : " (schema only)"));
-  if (!data) {
-    BinlogPosition done = at_;
-    done.snapshot = false;
-    return done;
-  }
-  auto started = Clock::now();
-  for (size_t i = 0; i < schemas.size() && !stopping_.load(); ++i) read_table(reader, *schemas[i], at_, i == 0);
-  if (stopping_.load()) throw std::runtime_error("stopping");
-  flush_pending("last", true);
-  reader.execute("COMMIT");
-  double secs = std::chrono::duration<double>(Clock::now() - started).count();
-  log_line("INFO", "snapshot done: " + std::to_string(rows_total_) + " rows from " + std::to_string(schemas.size()) +
-                       " tables in " + std::to_string(secs) + " s");
+                       " tables" + (data ? ", " + std::to_string(readers.size()) + " readers" : " (schema only)") +
+                       "; lock held " + std::to_string(int64_t(lock_ms)) + " ms");
   BinlogPosition done = at_;
   done.snapshot = false;
+  if (!data) return done;
+
+  offset_ = to_offset(at_);
+  for (auto& s : schemas) {
+    auto t = std::make_unique<TableWork>();
+    t->ts = s;
+    auto e = estimates.find({s->table->id.catalog, s->table->id.table});
+    if (e != estimates.end()) t->estimate = e->second;
+    tables_.push_back(std::move(t));
+  }
+  auto started = Clock::now();
+  plan(*readers[0], readers.size() > 1);
+
+  std::atomic<size_t> finished{0};
+  std::vector<std::thread> threads;
+  for (auto& r : readers) {
+    DbClient* reader = r.get();
+    threads.emplace_back([this, reader, &finished] {
+      try {
+        reader_loop(*reader);
+      } catch (const std::exception& e) {
+        std::lock_guard g(work_m_);
+        if (failure_.empty()) failure_ = e.what();
+        abort_ = true;
+      }
+      ++finished;
+    });
+  }
+  auto last_log = Clock::now();
+  while (finished.load() < threads.size()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (Clock::now() - last_log > std::chrono::seconds(5)) {
+      double secs = std::chrono::duration<double>(Clock::now() - started).count();
+      int64_t rows = rows_total_.load(), estimate = 0;
+      for (auto& t : tables_) estimate += std::max<int64_t>(0, std::max(t->estimate, t->rows.load()));
+      log_line("INFO", "snapshot: " + std::to_string(tables_done_.load()) + " of " + std::to_string(tables_.size()) +
+                           " tables done, " + std::to_string(rows) + " of ~" + std::to_string(estimate) +
+                           " rows, " + std::to_string(int64_t(rows / secs)) + " rows/s");
+      last_log = Clock::now();
+    }
+  }
+  for (auto& t : threads) t.join();
+  if (stopping_.load()) throw std::runtime_error("stopping");
+  if (!failure_.empty()) throw std::runtime_error(failure_);
+  {
+    std::lock_guard g(emit_m_);
+    if (final_row_) emit_locked(*final_table_, std::move(*final_row_), Mark::kLast);
+    final_row_.reset();
+  }
+  for (auto& r : readers) r->execute("COMMIT");
+  double secs = std::chrono::duration<double>(Clock::now() - started).count();
+  log_line("INFO", "snapshot done: " + std::to_string(rows_total_.load()) + " rows from " +
+                       std::to_string(schemas.size()) + " tables in " + std::to_string(secs) + " s (" +
+                       std::to_string(int64_t(rows_total_.load() / std::max(secs, 1e-3))) + " rows/s, " +
+                       std::to_string(readers.size()) + " readers)");
   return done;
 }
 
-void Snapshotter::flush_pending(const char* marker, bool last) {
-  if (!pending_) return;
-  Pending p = std::move(*pending_);
-  pending_.reset();
-  if (p.first_overall && !last) marker = "first";
-  else if (p.first_in_table && !last && std::string(marker) == "true") marker = "first_in_data_collection";
-  SourceFields f;
-  f.ts_ms = p.ts_ms;
-  f.snapshot = marker;
-  f.db = p.ts->table->id.catalog;
-  f.table = p.ts->table->id.table;
-  f.file = at_.file;
-  f.pos = at_.pos;
-  BinlogPosition off = at_;
-  off.snapshot = !last;
-  SourceRecord r = builder_.change(*p.ts, 'r', p.key, Value(), p.after, builder_.source(f), to_offset(off));
-  if (!queue_.push(std::move(r))) throw std::runtime_error("stopping");
+void Snapshotter::plan(DbClient& reader, bool chunking) {
+  for (size_t i = 0; i < tables_.size(); ++i) {
+    TableWork& t = *tables_[i];
+    const auto& table = *t.ts->table;
+    std::vector<std::string> ranges;
+    int col = table.primary_key_columns.size() == 1 ? table.column_index(table.primary_key_columns[0]) : -1;
+    if (chunking && col >= 0 && integer_kind(table.columns[col].kind) && t.estimate > o_.snapshot_chunk_rows) {
+      // The bounds are read in the snapshot: exactly the rows the readers will see.
+      std::string pk = quote_identifier(table.columns[col].name);
+      auto rows = reader.query("SELECT MIN(" + pk + "), MAX(" + pk + ") FROM " + quote_identifier(table.id.catalog) +
+                               "." + quote_identifier(table.id.table));
+      Int lo = 0, hi = 0;
+      if (!rows.empty() && parse_int(rows[0][0], lo) && parse_int(rows[0][1], hi) && hi > lo) {
+        Int n = (t.estimate + o_.snapshot_chunk_rows - 1) / o_.snapshot_chunk_rows;
+        Int span = hi - lo + 1;
+        if (n > span) n = span;
+        if (n > 4096) n = 4096;
+        Int step = (span + n - 1) / n;
+        std::vector<Int> bounds;
+        for (Int b = lo + step; b <= hi; b += step) bounds.push_back(b);
+        for (size_t k = 0; k <= bounds.size(); ++k) {
+          std::string w;
+          if (k > 0) w = pk + " >= " + int_text(bounds[k - 1]);
+          if (k < bounds.size()) w += (w.empty() ? "" : " AND ") + pk + " < " + int_text(bounds[k]);
+          ranges.push_back(w);
+        }
+        log_line("INFO", "snapshot of " + table.id.dotted() + ": ~" + std::to_string(t.estimate) + " rows in " +
+                             std::to_string(ranges.size()) + " primary-key chunks");
+      }
+    }
+    if (ranges.empty()) ranges.emplace_back();
+    t.chunks_left = static_cast<int>(ranges.size());
+    for (auto& w : ranges) work_.push_back(Chunk{i, std::move(w)});
+  }
 }
 
-void Snapshotter::read_table(DbClient& reader, const TableSchemas& ts, const BinlogPosition& at, bool) {
+void Snapshotter::reader_loop(DbClient& reader) {
+  while (!abort_.load() && !stopping_.load()) {
+    Chunk c;
+    {
+      std::lock_guard g(work_m_);
+      if (work_.empty()) return;
+      c = std::move(work_.front());
+      work_.pop_front();
+    }
+    read_chunk(reader, c);
+  }
+}
+
+void Snapshotter::start_table(TableWork& t) {
+  t.started = true;
+  const auto& id = t.ts->table->id;
+  SourceFields f;
+  f.ts_ms = now_ms();
+  f.db = id.catalog;
+  f.table = id.table;
+  f.file = at_.file;
+  f.pos = at_.pos;
+  // Shared by all the table's records: one source struct per marker.
+  f.snapshot = "first";
+  t.src_first = builder_.source(f);
+  f.snapshot = "first_in_data_collection";
+  t.src_first_in = builder_.source(f);
+  f.snapshot = "true";
+  t.src_true = builder_.source(f);
+  f.snapshot = "last_in_data_collection";
+  t.src_last_in = builder_.source(f);
+  f.snapshot = "last";
+  t.src_last = builder_.source(f);
+}
+
+void Snapshotter::emit_locked(TableWork& t, Row&& row, Mark mark) {
+  const Value* source = &t.src_true;
+  if (mark == Mark::kLast) source = &t.src_last;
+  else if (queued_total_ == 0) source = &t.src_first;
+  else if (mark == Mark::kTableLast) source = &t.src_last_in;
+  else if (t.queued == 0) source = &t.src_first_in;
+  OffsetMap offset;
+  if (mark == Mark::kLast) {
+    BinlogPosition done = at_;
+    done.snapshot = false;
+    offset = to_offset(done);
+  } else {
+    offset = offset_;
+  }
+  SourceRecord r = builder_.change(*t.ts, 'r', std::move(row.key), Value(), std::move(row.after), *source,
+                                   std::move(offset));
+  if (!queue_.push(std::move(r))) throw std::runtime_error("stopping");
+  ++queued_total_;
+  ++t.queued;
+}
+
+void Snapshotter::read_chunk(DbClient& reader, const Chunk& c) {
+  TableWork& t = *tables_[c.table];
+  const TableSchemas& ts = *t.ts;
   const auto& table = *ts.table;
   const auto& columns = table.columns;
-  std::string estimate = "?";
-  if (auto e = reader.scalar("SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA=" +
-                             literal(table.id.catalog) + " AND TABLE_NAME=" + literal(table.id.table)))
-    estimate = *e;
+  {
+    std::lock_guard g(emit_m_);
+    if (!t.started) start_table(t);
+  }
   std::string sql = "SELECT ";
   for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + quote_identifier(columns[i].name);
   sql += " FROM " + quote_identifier(table.id.catalog) + "." + quote_identifier(table.id.table);
-  int64_t table_ts = now_ms();
+  if (!c.where.empty()) sql += " WHERE " + c.where;
   reader.stream_start(sql);
   std::vector<const char*> cells;
   std::vector<unsigned long> lengths;
-  std::vector<Value> full;
-  int64_t rows = 0;
-  auto started = Clock::now(), last_log = started;
+  std::vector<Value> full(columns.size());
+  std::optional<Row> prev;  // the chunk's latest row: queued when the next one comes
+  int64_t counted = 0;
+  bool aborted = false;
   while (reader.stream_next(cells, lengths)) {
-    if (stopping_.load()) break;
-    full.assign(columns.size(), Value());
+    if (stopping_.load(std::memory_order_relaxed) || abort_.load(std::memory_order_relaxed)) {
+      aborted = true;
+      break;
+    }
     for (size_t i = 0; i < columns.size() && i < cells.size(); ++i) {
       const auto& m = ts.mappings[i];
       if (!m.schema) continue;
@@ -192,32 +367,46 @@ void Snapshotter::read_table(DbClient& reader, const TableSchemas& ts, const Bin
       }
       full[i] = std::move(*v);
     }
+    Row r;
+    r.key = builder_.key(ts, full);  // copies the key cells; the value takes the rest by move
     std::vector<Value> v;
     v.reserve(ts.value_columns.size());
-    for (size_t i : ts.value_columns) v.push_back(full[i]);
-    flush_pending(pending_ && pending_->ts != &ts ? "last_in_data_collection" : "true", false);
-    Pending p;
-    p.ts = &ts;
-    p.key = builder_.key(ts, full);
-    p.after = builder_.row(ts, std::move(v));
-    p.ts_ms = table_ts;
-    p.first_overall = rows_total_ == 0;
-    p.first_in_table = rows == 0;
-    pending_ = std::move(p);
-    ++rows;
-    ++rows_total_;
-    auto now = Clock::now();
-    if (now - last_log > std::chrono::seconds(5)) {
-      double secs = std::chrono::duration<double>(now - started).count();
-      log_line("INFO", "snapshot of " + table.id.dotted() + ": " + std::to_string(rows) + " of ~" + estimate +
-                           " rows, " + std::to_string(int64_t(rows / secs)) + " rows/s");
-      last_log = now;
+    for (size_t i : ts.value_columns) v.push_back(std::move(full[i]));
+    r.after = builder_.row(ts, std::move(v));
+    if (prev) {
+      std::lock_guard g(emit_m_);
+      emit_locked(t, std::move(*prev), Mark::kRow);
+    }
+    prev = std::move(r);
+    if (++counted == 256) {
+      t.rows += counted;
+      rows_total_ += counted;
+      counted = 0;
     }
   }
+  t.rows += counted;
+  rows_total_ += counted;
+  if (aborted) {
+    reader.interrupt();  // not draining the rest of the result
+    throw std::runtime_error("stopping");
+  }
   reader.stream_end();
-  (void)at;
-  // The table's last row stays pending: the next table's first row marks it
-  // last_in_data_collection, the end of the snapshot marks it last.
+  std::lock_guard g(emit_m_);
+  if (prev) {
+    if (t.held) emit_locked(t, std::move(*t.held), Mark::kRow);
+    t.held = std::move(prev);
+  }
+  if (--t.chunks_left == 0) {
+    ++tables_done_;
+    if (t.held) {
+      // The table's last row. The previous completed table's last is now known not to be the
+      // snapshot's last.
+      if (final_row_) emit_locked(*final_table_, std::move(*final_row_), Mark::kTableLast);
+      final_table_ = &t;
+      final_row_ = std::move(t.held);
+      t.held.reset();
+    }
+  }
 }
 
 }  // namespace sluice::mysql::cdc

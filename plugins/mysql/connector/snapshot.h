@@ -1,11 +1,24 @@
 #pragma once
-// The initial snapshot (spec/debezium.md §6.2): a global read lock (or LOCK TABLES ... READ
-// where RELOAD is missing) held only while the binlog position is read, the captured schemas
-// are loaded and the reader's START TRANSACTION WITH CONSISTENT SNAPSHOT runs; then each table
-// is read row by row (mysql_use_result: memory bounded) into op `r` records with Debezium's
-// snapshot markers. Progress goes to the log every few seconds.
+// The initial snapshot (spec/debezium.md §6.2). A global read lock (or LOCK TABLES ... READ
+// where RELOAD is missing) is held only while the binlog position is read, the captured schemas
+// are loaded and every reader connection (snapshot.max.threads of them) runs START TRANSACTION
+// WITH CONSISTENT SNAPSHOT, as mydumper does: all readers see the point of the binlog position.
+// Then the lock goes and the readers share the work: whole tables, and tables estimated larger
+// than sluice.snapshot.chunk.rows with a one-column integer primary key in primary-key ranges.
+// Each reader streams rows (mysql_use_result) into op `r` records; the change queue is bounded
+// and readers block when it is full, so memory is bounded whatever the table sizes.
+//
+// Markers (Debezium's `snapshot` source field) as with one reader, decided when a record is
+// queued: "first" for the first record overall, "first_in_data_collection" for a table's first,
+// "last_in_data_collection" for a table's last, "last" for the very last, "true" otherwise. A
+// table's last record is known once all its chunks are read, so each reader holds back its
+// chunk's last row and the table holds back the latest of those. Progress (tables done, rows
+// scanned of estimated, rate) goes to the log every few seconds.
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 
 #include "plugins/mysql/connector/capture.h"
 
@@ -22,8 +35,33 @@ class Snapshotter {
   BinlogPosition run(bool data);
 
  private:
-  void read_table(DbClient& reader, const TableSchemas& ts, const BinlogPosition& at, bool first_table);
-  void flush_pending(const char* marker, bool last);
+  struct Row {
+    sluice::api::Value key, after;
+  };
+  struct TableWork {
+    TableSchemasPtr ts;
+    int64_t estimate = -1;
+    int chunks_left = 0;
+    std::atomic<int64_t> rows{0};
+    // Guarded by emit_m_:
+    bool started = false;
+    int64_t queued = 0;
+    std::optional<Row> held;  // the latest chunk's last row, not yet queued
+    sluice::api::Value src_first, src_first_in, src_true, src_last_in, src_last;
+  };
+  struct Chunk {
+    size_t table = 0;
+    std::string where;  // empty: the whole table
+  };
+  enum class Mark { kRow, kTableLast, kLast };
+
+  void plan(DbClient& reader, bool chunking);
+  void reader_loop(DbClient& reader);
+  void read_chunk(DbClient& reader, const Chunk& c);
+  void start_table(TableWork& t);
+  // Under emit_m_: queues `row` of `t` with the marker its position gives.
+  void emit_locked(TableWork& t, Row&& row, Mark mark);
+  void log_progress(bool final);
 
   const Options& o_;
   const Filters& filters_;
@@ -33,15 +71,21 @@ class Snapshotter {
   ChangeQueue& queue_;
   const std::atomic<bool>& stopping_;
 
-  struct Pending {
-    const TableSchemas* ts = nullptr;
-    sluice::api::Value key, after;
-    int64_t ts_ms = 0;
-    bool first_overall = false, first_in_table = false;
-  };
-  std::optional<Pending> pending_;
   BinlogPosition at_;
-  int64_t rows_total_ = 0;
+  sluice::api::OffsetMap offset_;  // every record's but the last: snapshot=true
+  std::vector<std::unique_ptr<TableWork>> tables_;
+
+  std::mutex work_m_;
+  std::deque<Chunk> work_;
+  std::atomic<bool> abort_{false};
+  std::string failure_;  // the first reader failure (under work_m_)
+
+  std::mutex emit_m_;
+  int64_t queued_total_ = 0;
+  TableWork* final_table_ = nullptr;  // the last table completed; its held row is queued last
+  std::optional<Row> final_row_;
+  std::atomic<int64_t> rows_total_{0};
+  std::atomic<int> tables_done_{0};
 };
 
 // SHOW MASTER STATUS (SHOW BINARY LOG STATUS on MySQL 8.4+): file and position.
