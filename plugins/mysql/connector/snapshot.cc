@@ -342,6 +342,36 @@ void Snapshotter::read_chunk(DbClient& reader, const Chunk& c) {
   sql += " FROM " + quote_identifier(table.id.catalog) + "." + quote_identifier(table.id.table);
   if (!c.where.empty()) sql += " WHERE " + c.where;
   reader.stream_start(sql);
+  std::optional<Row> last;
+  try {
+    last = read_rows(reader, t);
+  } catch (...) {
+    reader.interrupt();  // closing would otherwise read the rest of the result first
+    throw;
+  }
+  reader.stream_end();
+  std::lock_guard g(emit_m_);
+  if (last) {
+    if (t.held) emit_locked(t, std::move(*t.held), Mark::kRow);
+    t.held = std::move(last);
+  }
+  if (--t.chunks_left == 0) {
+    ++tables_done_;
+    if (t.held) {
+      // The table's last row. The previous completed table's last is now known not to be the
+      // snapshot's last.
+      if (final_row_) emit_locked(*final_table_, std::move(*final_row_), Mark::kTableLast);
+      final_table_ = &t;
+      final_row_ = std::move(t.held);
+      t.held.reset();
+    }
+  }
+}
+
+std::optional<Snapshotter::Row> Snapshotter::read_rows(DbClient& reader, TableWork& t) {
+  const TableSchemas& ts = *t.ts;
+  const auto& table = *ts.table;
+  const auto& columns = table.columns;
   std::vector<const char*> cells;
   std::vector<unsigned long> lengths;
   std::vector<Value> full(columns.size());
@@ -386,27 +416,8 @@ void Snapshotter::read_chunk(DbClient& reader, const Chunk& c) {
   }
   t.rows += counted;
   rows_total_ += counted;
-  if (aborted) {
-    reader.interrupt();  // not draining the rest of the result
-    throw std::runtime_error("stopping");
-  }
-  reader.stream_end();
-  std::lock_guard g(emit_m_);
-  if (prev) {
-    if (t.held) emit_locked(t, std::move(*t.held), Mark::kRow);
-    t.held = std::move(prev);
-  }
-  if (--t.chunks_left == 0) {
-    ++tables_done_;
-    if (t.held) {
-      // The table's last row. The previous completed table's last is now known not to be the
-      // snapshot's last.
-      if (final_row_) emit_locked(*final_table_, std::move(*final_row_), Mark::kTableLast);
-      final_table_ = &t;
-      final_row_ = std::move(t.held);
-      t.held.reset();
-    }
-  }
+  if (aborted) throw std::runtime_error("stopping");
+  return prev;  // the chunk's last row, held back
 }
 
 }  // namespace sluice::mysql::cdc

@@ -58,6 +58,8 @@ class Snapshotter {
   void plan(DbClient& reader, bool chunking);
   void reader_loop(DbClient& reader);
   void read_chunk(DbClient& reader, const Chunk& c);
+  // Queues the chunk's rows but the last, which it returns.
+  std::optional<Row> read_rows(DbClient& reader, TableWork& t);
   void start_table(TableWork& t);
   // Under emit_m_: queues `row` of `t` with the marker its position gives.
   void emit_locked(TableWork& t, Row&& row, Mark mark);
