@@ -11,7 +11,9 @@
 //    that); otherwise nulls stay null;
 //  - a delete in "none"/"tombstone" mode keeps the row's own (optional) schema with a null value;
 //  - truncates (before and after both null) are dropped, whatever the mode;
-//  - add.headers are added to tombstones ("op" only, "d") and envelopes, before any dropping.
+//  - add.headers are added to tombstones ("op" only, "d") and envelopes, before any dropping; a
+//    tombstone right after its delete also gets the headers added to the delete first (Debezium
+//    shares one headers object between the two and adds in place).
 //
 // Unwrapping is done in one pass (one new Struct per record) instead of Debezium's chain of
 // ExtractField, InsertField and a copy; the derived schemas are cached per input schema.
@@ -222,7 +224,21 @@ class ExtractNewRecordState final : public api::Transformation {
   void apply(SourceRecord& r, bool& drop) override {
     bool tombstone = r.value.is_null();
     bool envelope = is_envelope(r.value_schema);
-    if ((envelope || tombstone) && !headers_.empty()) add_headers(r, tombstone);
+    if ((envelope || tombstone) && !headers_.empty()) {
+      // Debezium's connectors give a delete and its tombstone one ConnectHeaders object, and
+      // ExtractNewRecordState adds its headers to it in place: on the JVM the tombstone carries
+      // the headers added to the delete, then its own (e.g. __op, __db, __op).
+      if (tombstone && delete_headers_ && delete_headers_->topic == r.topic && delete_headers_->key == r.key)
+        r.headers.insert(r.headers.end(), delete_headers_->added.begin(), delete_headers_->added.end());
+      delete_headers_.reset();
+      size_t from = r.headers.size();
+      add_headers(r, tombstone);
+      if (envelope) {
+        const Value& op = struct_get(require_struct(r.value, "header insertion"), "op", true);
+        if (op.kind() == VK::String && op.as_string() == "d")
+          delete_headers_ = DeleteHeaders{r.topic, r.key, {r.headers.begin() + from, r.headers.end()}};
+      }
+    }
     if (tombstone) {
       drop = drop_tombstones_;
       return;
@@ -421,6 +437,12 @@ class ExtractNewRecordState final : public api::Transformation {
     }
   }
 
+  struct DeleteHeaders {
+    std::string topic;
+    Value key;
+    std::vector<api::Header> added;
+  };
+  std::optional<DeleteHeaders> delete_headers_;  // what add.headers gave the last record, a delete
   std::vector<FieldReference> fields_, headers_;
   std::string route_by_;
   Mode mode_ = Mode::Drop;
