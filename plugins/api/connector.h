@@ -77,7 +77,10 @@ class SourceTask {
   virtual void poll(std::vector<SourceRecord>& out) = 0;
   // Offsets up to the last flushed ones are durable (Postgres confirms its LSN here).
   virtual void commit() {}
-  // Kafka acknowledged this record (metadata is null if a transform dropped it).
+  // Kafka acknowledged this record (metadata is null if a transform dropped it). A record that
+  // was sent comes without its key and value (nor their schemas): the worker releases them once
+  // converted, since thousands of records can wait for acknowledgement. Topic, partition,
+  // offsets, timestamp and headers are as polled.
   virtual void commit_record(const SourceRecord&, const RecordMetadata*) {}
   // Called from another thread than poll(): must make a running poll return soon.
   virtual void stop() = 0;

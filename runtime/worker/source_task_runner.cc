@@ -244,6 +244,12 @@ Status SourceTaskRunner::send_batch(std::vector<api::SourceRecord>& batch) {
     int32_t partition = out->kafka_partition.value_or(-1);
     int64_t ts = out->timestamp.value_or(-1);
     auto partition_map = polled.source_partition;
+    // Thousands of records wait for Kafka's acknowledgement: their key and value, already
+    // converted, are released now rather than then (plugins/api/connector.h, commit_record).
+    polled.key = api::Value();
+    polled.value = api::Value();
+    polled.key_schema = nullptr;
+    polled.value_schema = nullptr;
     SubmittedRecords::Entry* entry = submitted_->submit(partition_map, std::move(polled));
     // The entry keeps the polled record (and its topic) until Kafka acknowledges it.
     std::string_view topic = chained ? std::string_view(work_.topic) : std::string_view(entry->record.topic);

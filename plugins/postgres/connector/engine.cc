@@ -11,7 +11,7 @@ namespace sluice::postgres {
 
 Engine::Engine(PgConfig config, std::optional<api::OffsetMap> stored, RecordQueue& queue)
     : ctx_(config.connector_name.empty() ? "postgres" : config.connector_name + "|postgres"),
-      cfg_(std::move(config)), queue_(queue), filters_(cfg_),
+      cfg_(std::move(config)), queue_(queue), frames_(static_cast<size_t>(cfg_.max_queue_size)), filters_(cfg_),
       events_(cfg_.topic_prefix, cfg_.dbname, cfg_.heartbeat_topic_prefix) {
   if (stored && !stored->empty()) stored_ = position_from_offset(*stored);
 }
@@ -80,10 +80,12 @@ void Engine::run() {
     if (stopping_.load()) return;
     plog::error(ctx_, e.what());
     queue_.fail(e.what());
+    frames_.wake();
   }
   if (stopping_.load() && cfg_.slot_drop_on_stop) {
     try {
       repl_.reset();
+      std::lock_guard lock(meta_mu_);
       if (meta_) drop_slot();
     } catch (const std::exception& e) {
       plog::warn(ctx_, "slot.drop.on.stop: ", e.what());

@@ -1,17 +1,21 @@
 #pragma once
 // The task's replication thread: connects, checks the server's prerequisites, ensures the
-// publication and the slot, snapshots when the snapshot mode says so, then streams pgoutput
-// changes, handing records to the RecordQueue. The LSN it confirms to the server is only
-// what commit() found durably stored (set_committed_offset).
+// publication and the slot, snapshots when the snapshot mode says so (records go to the
+// RecordQueue), then streams: it reads the replication connection, answers the server and
+// hands the pgoutput frames to the FrameQueue, which poll() decodes into records (decode()).
+// The LSN it confirms to the server is only what commit() found durably stored
+// (set_committed_offset).
 
 #include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "plugins/api/frame_queue.h"
 #include "plugins/api/record.h"
 #include "plugins/postgres/connector/config.h"
 #include "plugins/postgres/connector/events.h"
@@ -27,7 +31,15 @@ class Engine {
   ~Engine();
   // Runs until stop() or a fatal error (which goes to the queue); never throws.
   void run();
-  void stop() { stopping_.store(true); }
+  void stop() {
+    stopping_.store(true);
+    frames_.wake();
+  }
+  // True once the snapshot is over and records come from decode().
+  bool streaming() const { return streaming_.load(); }
+  // The task's thread: decodes waiting frames into records, up to about `max`, waiting up to
+  // `wait` for the first.
+  void decode(std::vector<api::SourceRecord>& out, size_t max, std::chrono::milliseconds wait);
   // commit(): the offset the runtime stored durably; its lsn_commit may be confirmed.
   void set_committed_offset(const api::OffsetMap& offset);
 
@@ -64,15 +76,18 @@ class Engine {
   // snapshot.cc
   std::string create_slot_exporting(Lsn& consistent_point);
   void snapshot(const std::string& exported, Lsn snapshot_lsn);
-  // stream.cc
+  // stream.cc: the replication thread's side
   void stream();
   void stream_once();
-  void handle_frame(std::string_view frame, std::vector<api::SourceRecord>& out);
+  void read_frame(std::string_view frame);
+  void send_status(bool reply_requested);
+  bool publish_frames();
+  bool flush(std::vector<api::SourceRecord>& batch);  // snapshot records
+  // decode.cc: the task thread's side
   void handle_message(Lsn lsn, std::string_view payload, std::vector<api::SourceRecord>& out);
   void on_relation(const struct RelationMsg& r);
-  void send_status(bool reply_requested);
-  void maybe_heartbeat(std::vector<api::SourceRecord>& out);
-  bool flush(std::vector<api::SourceRecord>& batch);
+  void heartbeat(std::vector<api::SourceRecord>& out);
+  void restart_decoder();
   [[noreturn]] void fail_stream_error(const PgError& e);
   const Table* table_for(uint32_t oid);
   SourceInfo source_for(const Table* t, Lsn lsn) const;
@@ -88,14 +103,25 @@ class Engine {
   PgConfig cfg_;
   std::optional<Position> stored_;
   RecordQueue& queue_;
+  // What the replication thread hands to decode(), as FrameQueue tags.
+  enum Frame : uint8_t {
+    kXLogData,   // a pgoutput message at its LSN
+    kKeepalive,  // the server's WAL end
+    kHeartbeat,  // heartbeat.interval.ms elapsed on an idle stream
+    kRestart,    // the stream reconnects: decode() resets (a barrier)
+  };
+  api::FrameQueue frames_;
   Filters filters_;
   EventFactory events_;
   TypeCatalog catalog_;
   std::unique_ptr<PgConnection> meta_, repl_;
+  // While streaming, meta_ and everything below it up to tx_ belong to the decoder (the task's
+  // thread); decode() holds meta_mu_, and the replication thread takes it for meta_ too.
+  std::mutex meta_mu_;
   std::map<uint32_t, std::optional<Table>> tables_;  // nullopt: not captured
-  std::atomic<bool> stopping_{false};
+  std::atomic<bool> stopping_{false}, streaming_{false};
   std::atomic<Lsn> committed_lsn_{0};
-  Lsn sent_flush_lsn_ = 0;
+  Lsn sent_flush_lsn_ = 0;  // replication thread
   Lsn received_lsn_ = 0;
   bool received_any_ = false;
   Position position_;  // after the last emitted event

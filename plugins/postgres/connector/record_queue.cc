@@ -26,7 +26,7 @@ bool RecordQueue::push(std::vector<api::SourceRecord>& batch, const std::atomic<
 void RecordQueue::drain(std::vector<api::SourceRecord>& out, size_t max,
                         std::chrono::milliseconds wait) {
   std::unique_lock lock(mu_);
-  not_empty_.wait_for(lock, wait, [&] { return !q_.empty() || error_.has_value(); });
+  not_empty_.wait_for(lock, wait, [&] { return !q_.empty() || error_.has_value() || finished_; });
   size_t n = 0;
   while (!q_.empty() && n < max) {
     out.push_back(std::move(q_.front()));
@@ -45,6 +45,12 @@ void RecordQueue::fail(std::string message) {
 std::optional<std::string> RecordQueue::error() const {
   std::lock_guard lock(mu_);
   return error_;
+}
+
+void RecordQueue::finish() {
+  std::lock_guard lock(mu_);
+  finished_ = true;
+  not_empty_.notify_all();
 }
 
 void RecordQueue::wake() {

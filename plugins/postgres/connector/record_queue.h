@@ -28,6 +28,8 @@ class RecordQueue {
   // Moves up to `max` records into `out`, waiting up to `wait` for the first one.
   void drain(std::vector<api::SourceRecord>& out, size_t max, std::chrono::milliseconds wait);
   void fail(std::string message);
+  // No more records will come (the snapshot is over): drain() stops waiting.
+  void finish();
   std::optional<std::string> error() const;
   void wake();
 
@@ -37,6 +39,7 @@ class RecordQueue {
   std::condition_variable not_empty_, not_full_;
   std::deque<api::SourceRecord> q_;
   std::optional<std::string> error_;
+  bool finished_ = false;
 };
 
 }  // namespace sluice::postgres

@@ -22,8 +22,15 @@ void PostgresSourceTask::start(const api::Config& config) {
 
 void PostgresSourceTask::poll(std::vector<api::SourceRecord>& out) {
   size_t before = out.size();
-  queue_->drain(out, static_cast<size_t>(cfg_.max_batch_size),
-                std::chrono::milliseconds(std::min<int64_t>(cfg_.poll_interval_ms, 1000)));
+  auto max = static_cast<size_t>(cfg_.max_batch_size);
+  auto wait = std::chrono::milliseconds(std::min<int64_t>(cfg_.poll_interval_ms, 1000));
+  // The snapshot's records come through the queue; streamed changes are decoded here.
+  if (!engine_->streaming()) {
+    queue_->drain(out, max, wait);
+  } else {
+    queue_->drain(out, max, std::chrono::milliseconds(0));
+    if (out.size() == before) engine_->decode(out, max, wait);
+  }
   if (out.size() == before) {
     if (auto err = queue_->error()) throw std::runtime_error(*err);
   }

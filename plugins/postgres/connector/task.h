@@ -1,6 +1,7 @@
 #pragma once
-// The SourceTask: a replication thread (Engine) fills a bounded queue that poll() drains;
-// commit() reads the offset the runtime stored and lets the engine confirm its LSN.
+// The SourceTask: a replication thread (Engine) snapshots into a bounded record queue and then
+// hands replication frames over, which poll() drains and decodes; commit() reads the offset
+// the runtime stored and lets the engine confirm its LSN.
 
 #include <memory>
 #include <thread>
