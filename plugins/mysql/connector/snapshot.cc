@@ -224,8 +224,11 @@ BinlogPosition Snapshotter::run(bool data) {
   if (!failure_.empty()) throw std::runtime_error(failure_);
   {
     std::lock_guard g(emit_m_);
-    if (final_row_) emit_locked(*final_table_, std::move(*final_row_), Mark::kLast);
-    final_row_.reset();
+    if (final_row_) {
+      Row last = std::move(*final_row_);
+      final_row_.reset();
+      emit_locked(*final_table_, std::move(last), Mark::kLast);
+    }
   }
   for (auto& r : readers) r->execute("COMMIT");
   double secs = std::chrono::duration<double>(Clock::now() - started).count();
@@ -308,6 +311,14 @@ void Snapshotter::start_table(TableWork& t) {
 }
 
 void Snapshotter::emit_locked(TableWork& t, Row&& row, Mark mark) {
+  if (final_row_) {
+    // Another record follows the last completed table's last row: that one is not the
+    // snapshot's last. (With one reader this queues it as soon as the next table's first row
+    // is read, as before.)
+    Row last = std::move(*final_row_);
+    final_row_.reset();
+    emit_locked(*final_table_, std::move(last), Mark::kTableLast);
+  }
   const Value* source = &t.src_true;
   if (mark == Mark::kLast) source = &t.src_last;
   else if (queued_total_ == 0) source = &t.src_first;
@@ -358,9 +369,12 @@ void Snapshotter::read_chunk(DbClient& reader, const Chunk& c) {
   if (--t.chunks_left == 0) {
     ++tables_done_;
     if (t.held) {
-      // The table's last row. The previous completed table's last is now known not to be the
-      // snapshot's last.
-      if (final_row_) emit_locked(*final_table_, std::move(*final_row_), Mark::kTableLast);
+      // The table's last row: queued once another record follows, or last of all.
+      if (final_row_) {
+        Row last = std::move(*final_row_);
+        final_row_.reset();
+        emit_locked(*final_table_, std::move(last), Mark::kTableLast);
+      }
       final_table_ = &t;
       final_row_ = std::move(t.held);
       t.held.reset();

@@ -8,11 +8,12 @@
 // Each reader streams rows (mysql_use_result) into op `r` records; the change queue is bounded
 // and readers block when it is full, so memory is bounded whatever the table sizes.
 //
-// Markers (Debezium's `snapshot` source field) as with one reader, decided when a record is
-// queued: "first" for the first record overall, "first_in_data_collection" for a table's first,
+// Markers (Debezium's `snapshot` source field) as with one reader, decided when a record is queued:
+// "first" for the first record overall, "first_in_data_collection" for a table's first,
 // "last_in_data_collection" for a table's last, "last" for the very last, "true" otherwise. A
-// table's last record is known once all its chunks are read, so each reader holds back its
-// chunk's last row and the table holds back the latest of those. Progress (tables done, rows
+// table's last record is known once all its chunks are read, so each reader holds back its chunk's
+// last row and the table holds back the latest of those; a completed table's last row is queued
+// with the next record of any other table, or as the snapshot's last. Progress (tables done, rows
 // scanned of estimated, rate) goes to the log every few seconds.
 
 #include <atomic>
