@@ -1,5 +1,6 @@
 #include "plugins/mysql/connector/source_task.h"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -8,6 +9,7 @@
 namespace sluice::mysql::cdc {
 
 using namespace sluice::api;
+using sluice::api::FrameQueue;
 
 namespace {
 
@@ -70,6 +72,11 @@ void MySqlSourceTask::start(const Config& config) {
   tracker_ = std::make_unique<SchemaTracker>(*builder_->partition());
   cache_ = std::make_unique<SchemaCache>(*filters_, *builder_, *tracker_);
   queue_ = std::make_unique<ChangeQueue>(static_cast<size_t>(o_.max_queue_size));
+  // Frames are binlog events, most holding many rows (up to binlog_row_event_max_size, 8 KB by
+  // default): an eighth of max.queue.size of them keeps the memory near the record queue's.
+  frames_ = std::make_unique<FrameQueue>(std::max<size_t>(64, static_cast<size_t>(o_.max_queue_size) / 8));
+  streamer_ = std::make_unique<Streamer>(o_, *filters_, *builder_, *tracker_, *cache_);
+  meta_ = std::make_unique<DbClient>();
   offset_ = stored_offset();
   if (context_) {
     std::unique_ptr<DurableLog> history;
@@ -159,19 +166,21 @@ void MySqlSourceTask::run() {
   } catch (const std::exception& e) {
     if (!stopping_.load()) {
       log_line("ERROR", e.what());
+      // The events read before the failure are handled first.
+      publish_frames();
       queue_->fail(e.what());
+      frames_->wake();
     }
   }
 }
 
 void MySqlSourceTask::stream_forever(BinlogPosition from) {
-  DbClient meta;
-  meta.connect(o_);
-  Streamer streamer(o_, *filters_, *builder_, *tracker_, *cache_, *queue_, stopping_);
+  // Every snapshot record is in the queue: poll() drains it, then decodes frames.
+  streaming_.store(true);
   int attempt = 0;
   while (!stopping_.load()) {
     DbClient binlog;
-    // stop() may interrupt this connection only while it exists.
+    // stop() and poll() may interrupt this connection only while it exists.
     struct Published {
       MySqlSourceTask* t;
       ~Published() {
@@ -179,6 +188,7 @@ void MySqlSourceTask::stream_forever(BinlogPosition from) {
         t->binlog_ = nullptr;
       }
     } published{this};
+    auto started = std::chrono::steady_clock::now();
     try {
       binlog.connect(o_, o_.read_timeout_s);
       {
@@ -186,28 +196,159 @@ void MySqlSourceTask::stream_forever(BinlogPosition from) {
         binlog_ = &binlog;
       }
       if (stopping_.load()) break;
+      // poll() asked for a reconnect while there was no connection to interrupt.
+      if (restart_requested_.load()) throw DbError(2013, "reconnecting for the decoder's connection");
       log_line("INFO", "streaming from " + from.file + ":" + std::to_string(from.pos) +
                            (!from.gtids.empty() ? " by GTIDs " + from.gtids : "") +
                            (from.event || from.row ? " (skipping " + std::to_string(from.event) + " events, " +
                                                          std::to_string(from.row) + " rows)" : ""));
-      streamer.run(binlog, meta, from);
+      Streamer::Start st = streamer_->start_dump(binlog, from);
+      {
+        std::lock_guard lock(start_m_);
+        start_ = st;
+      }
+      frames_->add(kStart, 0);
+      if (!read_dump(binlog)) break;
+      // The end of a non-blocking dump: continue from where poll() is.
+      frames_->add(kRestart, 0);
+      if (!publish_frames() || !frames_->wait_barrier(stopping_)) break;
+      restart_requested_.store(false);
+      BinlogPosition at = streamer_->resume_position();
+      if (!at.file.empty()) from = at;
     } catch (const DbError& e) {
       if (stopping_.load()) break;
-      BinlogPosition at = streamer.resume_position();
+      // poll() handles every event read before the failure, then resume_position() is where
+      // the next connection continues.
+      frames_->add(kRestart, e.code());
+      if (!publish_frames() || !frames_->wait_barrier(stopping_)) break;
+      bool requested = restart_requested_.exchange(false);
+      BinlogPosition at = streamer_->resume_position();
       if (at.file.empty()) at = from;
-      if (!retriable(e.code()) || ++attempt > 30) throw std::runtime_error(explain(e, at));
+      if (std::chrono::steady_clock::now() - started > std::chrono::minutes(1)) attempt = 0;  // it had recovered
+      if ((!requested && !retriable(e.code())) || ++attempt > 30) throw std::runtime_error(explain(e, at));
       int wait_ms = std::min(10000, 250 << std::min(attempt, 6));
-      log_line("WARN", std::string("binlog connection lost (") + e.what() + "); reconnecting in " +
-                           std::to_string(wait_ms) + " ms from " + at.file + ":" + std::to_string(at.pos));
+      log_line("WARN", std::string(requested ? "the decoder's connection was lost (" : "binlog connection lost (") +
+                           e.what() + "); reconnecting in " + std::to_string(wait_ms) + " ms from " + at.file + ":" +
+                           std::to_string(at.pos));
       for (int i = 0; i < wait_ms / 50 && !stopping_.load(); ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       from = at;
-      if (!meta.connected() || e.code() != 2013) {
-        try { meta.connect(o_); } catch (const DbError&) {}
-      }
       continue;
     }
     attempt = 0;
+  }
+}
+
+namespace {
+
+// Events after which the server may pause: the open block is handed over then. Within a
+// transaction (GTID, TABLE_MAP, rows, the rows' query) the next events follow at once.
+bool ends_a_burst(uint8_t type) {
+  namespace et = sluice::mysql::event_type;
+  switch (type) {
+    case et::kTableMap:
+    case et::kWriteRowsV0: case et::kUpdateRowsV0: case et::kDeleteRowsV0:
+    case et::kWriteRowsV1: case et::kUpdateRowsV1: case et::kDeleteRowsV1:
+    case et::kWriteRowsV2: case et::kUpdateRowsV2: case et::kDeleteRowsV2:
+    case et::kPartialUpdateRows:
+    case et::kRowsQuery:
+    case et::kGtid: case et::kAnonymousGtid: case et::kGtidTagged:
+    case et::kMariaAnnotateRows:
+    case et::kMariaGtid:
+    case et::kMariaWriteRowsCompressedV1: case et::kMariaUpdateRowsCompressedV1:
+    case et::kMariaDeleteRowsCompressedV1:
+    case et::kMariaWriteRowsCompressed: case et::kMariaUpdateRowsCompressed: case et::kMariaDeleteRowsCompressed:
+      return false;
+    default:
+      return true;
+  }
+}
+
+constexpr size_t kBlockFrames = 512;
+constexpr size_t kBlockBytes = 1 << 20;
+
+}  // namespace
+
+bool MySqlSourceTask::read_dump(DbClient& binlog) {
+  while (!stopping_.load()) {
+    std::string_view pkt = binlog.read_packet();
+    if (pkt.empty()) continue;
+    auto first = static_cast<uint8_t>(pkt[0]);
+    if (first == 0xFE && pkt.size() < 9) return publish_frames();  // end of the binlog (non-blocking dumps only)
+    if (first != 0x00) throw StreamError("unexpected binlog packet type " + std::to_string(first));
+    frames_->add(kEvent, 0, pkt.substr(1));
+    // The common header's type byte (offset 4 of the event).
+    uint8_t type = pkt.size() > 5 ? static_cast<uint8_t>(pkt[5]) : 0;
+    if ((ends_a_burst(type) || frames_->open_frames() >= kBlockFrames || frames_->open_bytes() >= kBlockBytes) &&
+        !publish_frames())
+      return false;
+  }
+  return false;
+}
+
+bool MySqlSourceTask::publish_frames() { return frames_ && frames_->publish(stopping_, nullptr); }
+
+void MySqlSourceTask::decode(std::vector<SourceRecord>& out, size_t max, std::chrono::milliseconds wait) {
+  const size_t before = out.size();
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  FrameQueue::Frame f;
+  while (out.size() < max && !failure_) {
+    // Waits in slices, so that stop() is answered promptly.
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (out.size() != before || stopping_.load()) left = std::chrono::milliseconds(0);
+    if (!frames_->next(f, std::clamp(left, std::chrono::milliseconds(0), std::chrono::milliseconds(50)))) {
+      if (left <= std::chrono::milliseconds(50)) break;
+      continue;
+    }
+    try {
+      decode_frame(f, out);
+    } catch (const DbError& e) {
+      if (stopping_.load()) break;
+      if (!retriable(e.code())) {
+        failure_ = explain(e, streamer_->resume_position());
+      } else {
+        // The meta connection was lost: the dump reconnects from the last emitted event, as
+        // when the dump connection is lost; the frames up to then are dropped.
+        log_line("WARN", std::string("schema connection lost (") + e.what() +
+                             "); the binlog stream reconnects from the last emitted event");
+        discarding_ = true;
+        restart_requested_.store(true);
+        meta_->close();
+        std::lock_guard lock(client_m_);
+        if (binlog_) binlog_->interrupt();
+      }
+    } catch (const std::exception& e) {
+      failure_ = e.what();
+    }
+    if (failure_) {
+      log_line("ERROR", *failure_);
+      break;
+    }
+  }
+}
+
+void MySqlSourceTask::decode_frame(const FrameQueue::Frame& f, std::vector<SourceRecord>& out) {
+  switch (f.tag) {
+    case kStart: {
+      Streamer::Start st;
+      {
+        std::lock_guard lock(start_m_);
+        st = *start_;
+      }
+      if (discarding_) return;
+      if (!meta_->connected()) meta_->connect(o_);
+      streamer_->begin(*meta_, st);
+      return;
+    }
+    case kEvent:
+      if (!discarding_) streamer_->handle_packet(f.bytes, out);
+      return;
+    case kRestart:
+      // Everything read before the loss is handled: the reader reconnects from here.
+      discarding_ = false;
+      if (meta_->connected() && f.position != 2013) meta_->close();  // reconnected with the next dump
+      frames_->barrier_passed();
+      return;
   }
 }
 
@@ -228,15 +369,28 @@ std::string MySqlSourceTask::explain(const DbError& e, const BinlogPosition& at)
 }
 
 void MySqlSourceTask::poll(std::vector<SourceRecord>& out) {
+  if (failure_) throw std::runtime_error(*failure_);
   if (!queue_) return;
-  if (auto failure = queue_->drain(out, static_cast<size_t>(o_.max_batch_size),
-                                   std::chrono::milliseconds(std::min(o_.poll_interval_ms, 1000))))
-    throw std::runtime_error(*failure);
+  const auto max = static_cast<size_t>(o_.max_batch_size);
+  const auto wait = std::chrono::milliseconds(std::min(o_.poll_interval_ms, 1000));
+  if (!streaming_.load()) {
+    if (auto failure = queue_->drain(out, max, wait)) throw std::runtime_error(*failure);
+    return;
+  }
+  // The snapshot's last records first; a reader failure once every frame before it is decoded.
+  const size_t before = out.size();
+  auto failure = queue_->drain(out, max, std::chrono::milliseconds(0));
+  if (out.size() != before) return;
+  decode(out, max, failure ? std::chrono::milliseconds(0) : wait);
+  if (out.size() != before) return;  // a decoder failure comes with the next poll
+  if (failure_) throw std::runtime_error(*failure_);
+  if (failure) throw std::runtime_error(*failure);
 }
 
 void MySqlSourceTask::stop() {
   stopping_ = true;
   if (queue_) queue_->close();
+  if (frames_) frames_->wake();
   {
     std::lock_guard lock(client_m_);
     if (binlog_) binlog_->interrupt();

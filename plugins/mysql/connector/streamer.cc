@@ -60,15 +60,16 @@ void Streamer::maybe_heartbeat() {
   emit(builder_.heartbeat(to_offset(resume_position()), now));
 }
 
-void Streamer::start_dump(DbClient& binlog, const BinlogPosition& from) {
+Streamer::Start Streamer::start_dump(DbClient& binlog, const BinlogPosition& from) const {
+  Start s;
+  s.from = from;
+  s.mysql_gtids = o_.flavor != "mariadb" && mysql_gtid_mode_on(binlog);
   binlog.execute("SET @master_binlog_checksum=@@global.binlog_checksum, "
                  "@source_binlog_checksum=@@global.binlog_checksum, @mariadb_slave_capability=4, "
                  "@master_heartbeat_period=" + std::to_string(heartbeat_period_ns(o_)));
   auto checksum = binlog.scalar("SELECT @@global.binlog_checksum").value_or("NONE");
-  parser_ = sluice::mysql::EventParser();
-  parser_.assume_checksum(checksum == "CRC32" ? sluice::mysql::ChecksumAlg::kCrc32
-                                              : sluice::mysql::ChecksumAlg::kOff);
-  if (mysql_gtids_ && !from.gtids.empty()) {
+  s.checksum = checksum == "CRC32" ? sluice::mysql::ChecksumAlg::kCrc32 : sluice::mysql::ChecksumAlg::kOff;
+  if (s.mysql_gtids && !from.gtids.empty()) {
     // MySQL auto-position: the server sends every transaction not in the set, from its first
     // binlog that has one; it names the file in its first ROTATE.
     std::string purged = binlog.scalar("SELECT @@global.gtid_purged").value_or("");
@@ -81,7 +82,7 @@ void Streamer::start_dump(DbClient& binlog, const BinlogPosition& from) {
     put_u32(payload, static_cast<uint32_t>(set.size()));
     payload += set;
     binlog.send_command(kComBinlogDumpGtid, payload);
-    return;
+    return s;
   }
   bool by_gtid = o_.flavor == "mariadb" && !from.gtids.empty();
   if (by_gtid) {
@@ -98,6 +99,7 @@ void Streamer::start_dump(DbClient& binlog, const BinlogPosition& from) {
   put_u32(payload, o_.server_id);
   if (!by_gtid) payload += from.file;
   binlog.send_command(kComBinlogDump, payload);
+  return s;
 }
 
 GtidSet Streamer::mysql_start_set(const std::string& stored, const std::string& purged) {
@@ -110,11 +112,12 @@ GtidSet Streamer::mysql_start_set(const std::string& stored, const std::string& 
   return start;
 }
 
-void Streamer::run(DbClient& binlog, DbClient& meta, const BinlogPosition& from) {
+void Streamer::begin(DbClient& meta, const Start& st) {
+  const BinlogPosition& from = st.from;
   meta_ = &meta;
   file_ = from.file;
   gtid_state_.clear();
-  mysql_gtids_ = o_.flavor != "mariadb" && mysql_gtid_mode_on(binlog);
+  mysql_gtids_ = st.mysql_gtids;
   mysql_set_ = GtidSet();
   if (mysql_gtids_) {
     try {
@@ -134,27 +137,25 @@ void Streamer::run(DbClient& binlog, DbClient& meta, const BinlogPosition& from)
     }
   }
   in_tx_ = false;
+  in_payload_ = false;
   armed_ = from.event > 0 || from.row > 0;
   skip_events_ = from.event;
   skip_rows_ = from.row;
   BinlogPosition start = from;
   start.snapshot = false;
   set_resume(start);
-  start_dump(binlog, from);
-  sluice::mysql::Event ev;
-  while (!stopping_.load()) {
-    std::string_view pkt = binlog.read_packet();
-    if (pkt.empty()) continue;
-    auto first = static_cast<uint8_t>(pkt[0]);
-    if (first == 0xFE && pkt.size() < 9) return;  // end of the binlog (non-blocking dumps only)
-    if (first != 0x00) throw StreamError("unexpected binlog packet type " + std::to_string(first));
-    auto* data = reinterpret_cast<const uint8_t*>(pkt.data() + 1);
-    if (auto st = parser_.parse(data, pkt.size() - 1, ev); !st.ok())
-      throw StreamError("cannot decode the binlog event at " + file_ + ":" + std::to_string(next_pos_) + ": " +
-                        st.message());
-    handle(ev);
-    if (!in_tx_) maybe_heartbeat();  // between transactions: the offset is a clean restart point
-  }
+  parser_ = sluice::mysql::EventParser();
+  parser_.assume_checksum(st.checksum);
+}
+
+void Streamer::handle_packet(std::string_view event, std::vector<SourceRecord>& out) {
+  out_ = &out;
+  auto* data = reinterpret_cast<const uint8_t*>(event.data());
+  if (auto st = parser_.parse(data, event.size(), event_); !st.ok())
+    throw StreamError("cannot decode the binlog event at " + file_ + ":" + std::to_string(next_pos_) + ": " +
+                      st.message());
+  handle(event_);
+  if (!in_tx_) maybe_heartbeat();  // between transactions: the offset is a clean restart point
 }
 
 BinlogPosition Streamer::position(int64_t event, int64_t row) const {
@@ -374,9 +375,7 @@ void Streamer::handle_payload(const sluice::mysql::TransactionPayloadEvent& tp) 
                       " ends inside an event (" + std::to_string(events.size() - off) + " bytes left)");
 }
 
-void Streamer::emit(SourceRecord&& r) {
-  if (!queue_.push(std::move(r))) throw StreamError("stopping");
-}
+void Streamer::emit(SourceRecord&& r) { out_->push_back(std::move(r)); }
 
 void Streamer::handle_rows(const sluice::mysql::Event& ev, const sluice::mysql::RowsEvent& rows) {
   if (!rows.table) return;  // the dummy end-of-statement event

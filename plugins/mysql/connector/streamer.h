@@ -1,13 +1,21 @@
 #pragma once
 // Binlog streaming: COM_BINLOG_DUMP from a position, every event through the decoder, row
-// changes to Debezium records on the queue. Restart positions follow Debezium: `pos` is the
-// current transaction's first event, `event`/`row` what of it was already emitted, so a resume
+// changes to Debezium records. Restart positions follow Debezium: `pos` is the current
+// transaction's first event, `event`/`row` what of it was already emitted, so a resume
 // (restart, reconnect) skips exactly that.
+//
+// Two threads: the task's reader thread only sends the dump (start_dump) and copies the
+// event packets to a FrameQueue (source_task.cc); poll()'s thread decodes them here (begin,
+// handle_packet): decoder, schema tracking, schema history, the meta connection and the
+// records all live on poll()'s thread, so records are allocated and freed on one thread
+// (plugins/api/frame_queue.h says why). resume_position() may be read from any thread.
 
 #include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "plugins/mysql/binlog/events.h"
 #include "plugins/mysql/binlog/rows.h"
@@ -25,13 +33,26 @@ class StreamError : public std::runtime_error {
 
 class Streamer {
  public:
-  Streamer(const Options& o, const Filters& f, const RecordBuilder& b, SchemaTracker& tracker, SchemaCache& cache,
-           ChangeQueue& q, const std::atomic<bool>& stopping)
-      : o_(o), filters_(f), builder_(b), tracker_(tracker), cache_(cache), queue_(q), stopping_(stopping),
+  Streamer(const Options& o, const Filters& f, const RecordBuilder& b, SchemaTracker& tracker, SchemaCache& cache)
+      : o_(o), filters_(f), builder_(b), tracker_(tracker), cache_(cache),
         schema_changes_(o.topic_prefix, b.source_schema()) {}
 
-  // Streams from `from` until stopped (returns) or a failure (throws DbError / StreamError).
-  void run(DbClient& binlog, DbClient& meta, const BinlogPosition& from);
+  // What the decoder needs to know about a dump the reader started.
+  struct Start {
+    BinlogPosition from;
+    bool mysql_gtids = false;
+    sluice::mysql::ChecksumAlg checksum = sluice::mysql::ChecksumAlg::kOff;
+  };
+  // Reader thread: asks the server for the binlog from `from` on `binlog` (throws DbError /
+  // StreamError). Touches no decoder state.
+  Start start_dump(DbClient& binlog, const BinlogPosition& from) const;
+
+  // poll()'s thread: a new dump begins (its packets follow); `meta` is the connection for
+  // schemas and heartbeat.action.query, used on this thread only.
+  void begin(DbClient& meta, const Start& start);
+  // poll()'s thread: one binlog event (a dump packet without its 0x00 byte) decoded and
+  // handled; its records are appended to `out`. Throws StreamError, or DbError from `meta`.
+  void handle_packet(std::string_view event, std::vector<sluice::api::SourceRecord>& out);
   // The GTID set a MySQL dump starts from: the stored one plus, as Debezium does, the server's
   // purged GTIDs of server uuids the stored set does not know. Throws StreamError when the
   // server purged transactions of the stored set's uuids that the set does not hold.
@@ -43,7 +64,6 @@ class Streamer {
   }
 
  private:
-  void start_dump(DbClient& binlog, const BinlogPosition& from);
   void handle(const sluice::mysql::Event& ev);
   void begin_tx(uint64_t start);
   void end_tx(uint64_t next);
@@ -62,12 +82,12 @@ class Streamer {
   const RecordBuilder& builder_;
   SchemaTracker& tracker_;
   SchemaCache& cache_;
-  ChangeQueue& queue_;
-  const std::atomic<bool>& stopping_;
   SchemaChangeBuilder schema_changes_;
   DbClient* meta_ = nullptr;
+  std::vector<sluice::api::SourceRecord>* out_ = nullptr;  // during handle_packet
 
   sluice::mysql::EventParser parser_;
+  sluice::mysql::Event event_;
   sluice::mysql::RowIterator rows_;
   std::string file_;
   uint64_t event_start_ = 0, next_pos_ = 0;
