@@ -16,11 +16,13 @@ Round 2 (mid-snapshot), topic prefix `big`, table shop.big (SNAP_ROWS rows, defa
   Debezium is stopped while its snapshot runs; Sluice takes over (a snapshot not finished is
   done again: Debezium's offset says snapshot=true), streams the writer's changes, and is
   stopped; Debezium continues from Sluice's offsets.
+Round 3 (the reverse mid-snapshot), topic prefix `rev`, the same table: Sluice is stopped while
+  its snapshot runs; Debezium reads Sluice's offset (snapshot=true), snapshots again and streams.
 
 Checks per round: every row of the table has an event, and the last event of every id matches
 the table (row contents; a deleted row's last event is a delete or its tombstone): no gap;
-snapshot events: one full snapshot in round 1, and in round 2 one full snapshot (each id once)
-after the partial one; duplicates of streamed changes (the same change twice) stay below what a stop can
+snapshot events: one full snapshot in round 1, and in rounds 2 and 3 one full snapshot (each id
+once) after the partial one; duplicates of streamed changes (the same change twice) stay below what a stop can
 leave uncommitted (Connect commits offsets on a graceful stop, so a few batches at most).
 
 usage: mysql_takeover_test.py SLUICE_BINARY     (KEEP_WORK=1 keeps the files; SNAP_ROWS=N)
@@ -257,20 +259,46 @@ def main():
                 raise AssertionError(f"the writer failed: {writer.error}")
             want = {int(r[0]) for r in db.query("SELECT id FROM shop.big")}
             run_jvm("b", cfg, "drain", lambda: want <= {i for i, _, _ in events(kc.bootstrap, topic)}, settle=3)
-            def second_snapshot(ev):
-                """The partial snapshot, then one whole snapshot (rows the writer added before it
-                included): each id once, none of the partial one's count missing."""
-                first = [i for i, op, _ in ev[:partial] if op == "r"]
-                again = [i for i, op, _ in ev[partial:] if op == "r"]
-                if len(first) != partial:
-                    return f"{len(first)} of the first {partial} events are snapshot events"
-                if len(again) != len(set(again)):
-                    return f"the second snapshot has {len(again) - len(set(again))} ids twice"
-                if not SNAP_ROWS - 50 <= len(again) <= SNAP_ROWS + 2000:
-                    return f"the second snapshot has {len(again)} rows for a {SNAP_ROWS}-row table"
-                log(f"second snapshot: {len(again)} rows after Debezium's partial {partial}")
-                return None
-            check(db, "shop.big", topic, kc.bootstrap, fails, "round 2 (mid-snapshot)", second_snapshot)
+            def second_snapshot(partial, who, rows):
+                def checker(ev):
+                    """The partial snapshot, then one whole snapshot (rows the writer added before
+                    it included): each id once, none missing (the last-event check)."""
+                    first = [i for i, op, _ in ev[:partial] if op == "r"]
+                    again = [i for i, op, _ in ev[partial:] if op == "r"]
+                    if len(first) != partial:
+                        return f"{len(first)} of the first {partial} events are snapshot events"
+                    if len(again) != len(set(again)):
+                        return f"the second snapshot has {len(again) - len(set(again))} ids twice"
+                    if not rows - 50 <= len(again) <= rows + 2000:
+                        return f"the second snapshot has {len(again)} rows for a {rows}-row table"
+                    log(f"second snapshot: {len(again)} rows after {who}'s partial {partial}")
+                    return None
+                return checker
+            check(db, "shop.big", topic, kc.bootstrap, fails, "round 2 (mid-snapshot)",
+                  second_snapshot(partial, "Debezium", SNAP_ROWS))
+
+            # ---- round 3: the reverse mid-snapshot: Sluice stopped while it snapshots (a new
+            # connector on the same table), Debezium snapshots again and streams from there.
+            cfg = connector(db, kc, "rev", "shop.big")
+            topic = "rev.shop.big"
+            kc.create_topic(topic, partitions=1, replication_factor=1)
+            rows = int(db.query("SELECT COUNT(*) FROM shop.big")[0][0])
+            run_sluice("r", cfg, "mid-snapshot", lambda: count(topic) >= 1000, settle=0)
+            partial = count(topic)
+            log(f"Sluice stopped after {partial} of {rows} snapshot rows")
+            if partial >= rows:
+                fails.append("Sluice finished the snapshot before it was stopped: SNAP_ROWS too small")
+            writer = Writer(db, "shop.big", writer.next_id + 1000)
+            writer.start()
+            run_jvm("r", cfg, "snapshot and streaming after Sluice", lambda: count(topic) >= partial + rows + 200)
+            writer.stop_flag = True
+            writer.join()
+            if writer.error:
+                raise AssertionError(f"the writer failed: {writer.error}")
+            want = {int(r[0]) for r in db.query("SELECT id FROM shop.big")}
+            run_jvm("r", cfg, "drain", lambda: want <= {i for i, _, _ in events(kc.bootstrap, topic)}, settle=3)
+            check(db, "shop.big", topic, kc.bootstrap, fails, "round 3 (Sluice mid-snapshot)",
+                  second_snapshot(partial, "Sluice", rows))
     except AssertionError as e:
         fails.append(str(e))
         if sl:
