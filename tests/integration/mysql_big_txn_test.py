@@ -13,7 +13,8 @@ a million events could not be read back from it).
    restarted, SIGKILLed further on, restarted again: afterwards every id is there (nothing lost),
    the graceful restart doubled at most a few batches (it resumed inside the transaction and
    inside a multi-row event, not from the transaction's start) and the SIGKILL at most what was
-   not committed to the offsets file (offset.flush.interval.ms=500).
+   not committed to the offsets file (offset.flush.interval.ms=500; bound ROWS/4, a resume from
+   the transaction's start would double about 600,000).
 
 usage: mysql_big_txn_test.py SLUICE_BINARY     (ROWS=N, RSS_LIMIT_MB=M)
 """
@@ -166,7 +167,10 @@ def main():
         log(f"after both restarts: {len(got)} events, {len(set(got))} distinct ids, {dups - dup_term} "
             f"delivered twice over the SIGKILL")
         check(set(got) == set(range(1, ROWS + 1)), "ids lost or foreign after the restarts")
-        check(dups - dup_term <= 50_000, f"the SIGKILL doubled {dups - dup_term} events")
+        # What was not committed to the offsets file (500 ms of events, ~70,000 at 140k/s); a
+        # resume from the transaction's start would double the ~600,000 written before the kill.
+        check(dups - dup_term <= ROWS // 4, f"the SIGKILL doubled {dups - dup_term} events: more than "
+              f"an uncommitted tail")
     except AssertionError as e:
         check(False, str(e))
         if w:
