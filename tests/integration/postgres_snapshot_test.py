@@ -6,7 +6,7 @@ Four tables (a big one of BIG_ROWS rows, one without a key, an empty one, a smal
 writer inserts, updates and deletes in the big and the small table before, during and after
 the snapshot. Checks:
 - the big table is read in ctid chunks by three reader connections at once (pg_stat_activity
-  sampled during the snapshot shows FETCHes of several chunk cursors from three backends), and
+  sampled during the snapshot shows COPYs of several ctid chunks from three backends), and
   the log says 3 reader threads;
 - every row ends up exactly once as a snapshot read (r) or a create (c): no id has two, every
   id of the final table has one, and replaying the events (r/c/u set, d remove) gives exactly
@@ -104,13 +104,12 @@ class Writer(threading.Thread):
 
 
 def sample_readers(pg, seen, stop):
-    """Which backends FETCH from which chunk cursor, sampled while the snapshot runs."""
+    """Which backends COPY which ctid chunk (by its first page), sampled while the snapshot runs."""
     while not stop.is_set():
         for pid, q in pg.query("SELECT pid, query FROM pg_stat_activity WHERE usename = 'debezium' "
-                               "AND query LIKE 'FETCH FORWARD % FROM sluice_chunk_%'"):
-            m = re.search(r"sluice_chunk_(\d+)", q or "")
-            if m:
-                seen.add((pid, int(m.group(1))))
+                               "AND query LIKE 'COPY (SELECT % WHERE ctid%) TO STDOUT'"):
+            m = re.search(r"ctid >= '\((\d+),0\)'", q or "")
+            seen.add((pid, int(m.group(1)) if m else 0))  # the first chunk has no lower bound
         time.sleep(0.05)
 
 
@@ -188,7 +187,7 @@ def main():
         pids = {p for p, _ in seen}
         chunks = {c for _, c in seen}
         check(len(pids) >= 3 and len(chunks) >= 4,
-              f"three reader backends fetched chunk cursors at once: {len(pids)} backends, chunks {sorted(chunks)}")
+              f"three reader backends copied ctid chunks at once: {len(pids)} backends, chunks {sorted(chunks)}")
         check(re.search(r"snapshot done: 4 tables, \d+ rows in \d+ ms \(\d+ rows/s, 3 reader threads\)", log)
               is not None, "the snapshot's summary in the log")
         if snap_secs > 6:  # progress lines come every 5 s

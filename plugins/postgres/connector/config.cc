@@ -109,7 +109,8 @@ ConfigDef postgres_config_def() {
   def(d, "snapshot.mode", ConfigType::String, "initial", Importance::Medium,
       "initial, always, initial_only, no_data, never, when_needed",
       validators::one_of({"initial", "always", "initial_only", "no_data", "never", "when_needed"}));
-  def(d, "snapshot.fetch.size", ConfigType::Int, "10240", Importance::Low, "Rows per snapshot fetch",
+  def(d, "snapshot.fetch.size", ConfigType::Int, "10240", Importance::Low,
+      "Accepted for Debezium compatibility; Sluice reads snapshot rows with COPY, in batches of 1024",
       validators::at_least(1));
   def(d, "snapshot.max.threads", ConfigType::Int, "1", Importance::Medium,
       "Snapshot reader threads; tables are read in ctid chunks in parallel", validators::at_least(1));
@@ -235,7 +236,6 @@ PgConfig parse_config(const Config& c) {
                     : sm == "no_data" ? SnapshotMode::NoData
                     : sm == "never" ? SnapshotMode::Never
                     : sm == "when_needed" ? SnapshotMode::WhenNeeded : SnapshotMode::Initial;
-  p.snapshot_fetch_size = config_value::get_long(c, "snapshot.fetch.size", 10240);
   p.snapshot_max_threads = config_value::get_long(c, "snapshot.max.threads", 1);
   p.schema_include = list(c, "schema.include.list");
   p.schema_exclude = list(c, "schema.exclude.list");

@@ -25,7 +25,6 @@ struct PgConfig {
   std::string publication_name = "dbz_publication";
   AutocreateMode autocreate = AutocreateMode::AllTables;
   SnapshotMode snapshot_mode = SnapshotMode::Initial;
-  int64_t snapshot_fetch_size = 10240;
   int64_t snapshot_max_threads = 1;  // parallel snapshot readers (snapshot_reader.cc)
   std::vector<std::string> schema_include, schema_exclude, table_include, table_exclude,
       column_include, column_exclude;

@@ -70,12 +70,34 @@ std::optional<PgError> error_of(PGresult* r, PGconn* c) {
   const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
   return PgError(msg, state ? state : "");
 }
+
+void check(PGresult* r, PGconn* c, const std::string& sql) {
+  if (auto err = error_of(r, c)) throw PgError(std::string(err->what()) + " (SQL: " + sql + ")", err->sqlstate());
+}
 }  // namespace
 
 PgResult PgConnection::exec(const std::string& sql) {
   PgResult r(PQexec(c_, sql.c_str()));
-  if (auto err = error_of(r.raw(), c_)) throw PgError(std::string(err->what()) + " (SQL: " + sql + ")", err->sqlstate());
+  check(r.raw(), c_, sql);
   return r;
+}
+
+bool PgConnection::copy_out(const std::string& sql, const std::function<bool(std::string_view)>& row) {
+  PgResult started(PQexec(c_, sql.c_str()));
+  check(started.raw(), c_, sql);
+  if (PQresultStatus(started.raw()) != PGRES_COPY_OUT) throw PgError("COPY did not start (SQL: " + sql + ")");
+  while (true) {
+    char* buf = nullptr;
+    int n = PQgetCopyData(c_, &buf, 0);
+    if (n < 0) break;  // -1: done; -2: an error, in the result below
+    std::unique_ptr<char, void (*)(void*)> owned(buf, &PQfreemem);
+    if (!row(std::string_view(buf, static_cast<size_t>(n)))) return false;
+  }
+  while (pg_result* r = PQgetResult(c_)) {
+    PgResult done(r);
+    check(done.raw(), c_, sql);
+  }
+  return true;
 }
 
 std::optional<PgError> PgConnection::try_exec(const std::string& sql) {

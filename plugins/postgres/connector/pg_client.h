@@ -2,6 +2,7 @@
 // A thin RAII layer over libpq: connections (plain or replication=database), results, quoting.
 // Failures throw PgError with the server's message, so the task can report it as is.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -51,7 +52,11 @@ class PgConnection {
 
   // Runs one statement that returns rows or a command status; throws on an error.
   PgResult exec(const std::string& sql);
-  // Same, but returns the error instead of throwing (nullopt on success).
+  // Runs COPY ... TO STDOUT, calling `row` with each row as the server sent it (valid during
+  // the call); throws on an error. When `row` returns false (or throws) it stops at once and
+  // returns false: the connection is then still in COPY mode, to be closed.
+  bool copy_out(const std::string& sql, const std::function<bool(std::string_view)>& row);
+  // Same as exec, but returns the error instead of throwing (nullopt on success).
   std::optional<PgError> try_exec(const std::string& sql);
   std::string quote_ident(std::string_view name) const;
   std::string quote_literal(std::string_view text) const;

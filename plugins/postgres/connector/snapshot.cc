@@ -3,8 +3,8 @@
 // snapshot when the slot was created in this run (else the coordinator's own, exported), so the
 // hand-over to streaming at the slot's consistent point loses and doubles nothing. Big tables
 // are cut into ctid chunks read in parallel; records go out in table order and row order with
-// Debezium's markers. Rows come through cursors, snapshot.fetch.size at a time, so memory stays
-// bounded.
+// Debezium's markers. Rows come through COPY, a bounded number of converted batches at a time,
+// so memory stays bounded.
 
 #include <algorithm>
 #include <chrono>
@@ -101,7 +101,7 @@ void Engine::snapshot(const std::string& exported_slot_snapshot, Lsn snapshot_ls
       chunks.push_back(SnapshotChunk{t.get(), select, ranges[i], i == 0, i + 1 == ranges.size()});
     built.push_back(std::move(t));
   }
-  SnapshotReaders readers(std::move(chunks), cfg_.conn, exported, cfg_.snapshot_fetch_size, stopping_);
+  SnapshotReaders readers(std::move(chunks), cfg_.conn, exported, stopping_);
   readers.start(threads);
   if (stopping_.load()) return;
 

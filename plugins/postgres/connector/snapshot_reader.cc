@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "plugins/postgres/connector/copy_text.h"
 #include "plugins/postgres/connector/pg_client.h"
 
 namespace sluice::postgres {
@@ -12,9 +13,9 @@ constexpr auto kPollEvery = std::chrono::milliseconds(200);  // how often waits 
 }
 
 SnapshotReaders::SnapshotReaders(std::vector<SnapshotChunk> chunks, std::map<std::string, std::string> conn,
-                                 std::string exported, int64_t fetch_size, const std::atomic<bool>& stopping)
+                                 std::string exported, const std::atomic<bool>& stopping)
     : chunks_(std::move(chunks)), conn_(std::move(conn)), exported_(std::move(exported)),
-      fetch_size_(fetch_size), stopping_(stopping), buffers_(chunks_.size()) {}
+      stopping_(stopping), buffers_(chunks_.size()) {}
 
 SnapshotReaders::~SnapshotReaders() {
   {
@@ -61,38 +62,39 @@ void SnapshotReaders::reader_main() {
   data_.notify_all();
 }
 
+// COPY (SELECT ...) TO STDOUT: rows stream without a cursor's round trips or a result set per
+// fetch, and their text is what the SELECT would return.
 void SnapshotReaders::read_chunk(PgConnection& conn, size_t index) {
   const SnapshotChunk& chunk = chunks_[index];
   const Table& table = *chunk.table;
-  std::string cursor = "sluice_chunk_" + std::to_string(index);
-  conn.exec("DECLARE " + cursor + " NO SCROLL CURSOR FOR " + chunk.select +
-            (chunk.where.empty() ? "" : " WHERE " + chunk.where));
-  std::string fetch = "FETCH FORWARD " + std::to_string(fetch_size_) + " FROM " + cursor;
   size_t width = 0;
   for (auto& c : table.columns) width = std::max(width, c.source_index + 1);
   std::vector<std::optional<std::string_view>> cells;
-  while (true) {
-    auto r = conn.exec(fetch);
-    if (r.rows() == 0) break;
-    cells.assign(std::max<size_t>(width, static_cast<size_t>(r.columns())), std::nullopt);
-    for (int from = 0; from < r.rows(); from += static_cast<int>(kRowsPerBatch)) {
-      int to = std::min(r.rows(), from + static_cast<int>(kRowsPerBatch));
-      std::vector<api::Value> rows;
-      rows.reserve(static_cast<size_t>(to - from));
-      for (int i = from; i < to; ++i) {
-        for (int c = 0; c < r.columns(); ++c)
-          cells[static_cast<size_t>(c)] = r.is_null(i, c) ? std::nullopt : std::optional<std::string_view>(r.get(i, c));
-        rows.push_back(table.row_from_text(cells));
-      }
-      std::unique_lock lock(mu_);
-      while (buffers_[index].batches.size() >= kBatchesPerChunk && !halted()) space_.wait_for(lock, kPollEvery);
-      if (halted()) return;
-      buffers_[index].batches.push_back(std::move(rows));
-      lock.unlock();
-      data_.notify_all();
-    }
-  }
-  conn.exec("CLOSE " + cursor);
+  std::string scratch;
+  std::vector<api::Value> rows;
+  rows.reserve(kRowsPerBatch);
+  // Hands the converted rows over; false when stopping.
+  auto hand_over = [&] {
+    std::unique_lock lock(mu_);
+    while (buffers_[index].batches.size() >= kBatchesPerChunk && !halted()) space_.wait_for(lock, kPollEvery);
+    if (halted()) return false;
+    buffers_[index].batches.push_back(std::move(rows));
+    lock.unlock();
+    data_.notify_all();
+    rows = {};
+    rows.reserve(kRowsPerBatch);
+    return true;
+  };
+  std::string sql = "COPY (" + chunk.select + (chunk.where.empty() ? "" : " WHERE " + chunk.where) + ") TO STDOUT";
+  bool complete = conn.copy_out(sql, [&](std::string_view line) {
+    split_copy_row(line, cells, scratch);
+    if (cells.size() < width)
+      throw PgError("COPY of " + table.schema + "." + table.name + " gave a row of " + std::to_string(cells.size()) +
+                    " fields, expected " + std::to_string(width));
+    rows.push_back(table.row_from_text(cells));
+    return rows.size() < kRowsPerBatch || hand_over();
+  });
+  if (!complete || (!rows.empty() && !hand_over())) return;
   {
     std::lock_guard lock(mu_);
     buffers_[index].done = true;

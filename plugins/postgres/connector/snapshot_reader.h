@@ -3,10 +3,10 @@
 // connection, starts a REPEATABLE READ transaction and imports the same exported snapshot, so
 // all of them see exactly the data the slot's consistent point (or the coordinator's own
 // snapshot) saw. Tables are cut into chunks by ctid page ranges; readers take chunks in plan
-// order and convert rows to row structs; the coordinator consumes chunks strictly in plan order,
+// order, read each with COPY (SELECT ...) TO STDOUT and convert rows to row structs; the coordinator consumes chunks strictly in plan order,
 // so the records keep the table order and the row order of a one-reader snapshot (and its
 // markers). Memory is bounded: each chunk being read buffers at most kBatchesPerChunk batches of
-// kRowsPerBatch converted rows (plus one FETCH result per reader), and at most
+// kRowsPerBatch converted rows (plus the row libpq is handing over), and at most
 // snapshot.max.threads chunks are being read.
 
 #include <atomic>
@@ -34,13 +34,13 @@ struct SnapshotChunk {
 
 class SnapshotReaders {
  public:
-  // Converted rows wait in batches of at most kRowsPerBatch (a FETCH of snapshot.fetch.size
-  // rows is converted batch by batch), at most kBatchesPerChunk of them per chunk.
+  // Converted rows wait in batches of at most kRowsPerBatch, at most kBatchesPerChunk of them
+  // per chunk.
   static constexpr size_t kRowsPerBatch = 1024;
   static constexpr size_t kBatchesPerChunk = 4;
 
   SnapshotReaders(std::vector<SnapshotChunk> chunks, std::map<std::string, std::string> conn,
-                  std::string exported_snapshot, int64_t fetch_size, const std::atomic<bool>& stopping);
+                  std::string exported_snapshot, const std::atomic<bool>& stopping);
   ~SnapshotReaders();  // stops and joins the readers
   // Starts `threads` readers; returns once every one of them imported the snapshot (so the
   // exporting transaction may end after that), or throws the first reader's error.
@@ -62,7 +62,6 @@ class SnapshotReaders {
   std::vector<SnapshotChunk> chunks_;
   std::map<std::string, std::string> conn_;
   std::string exported_;
-  int64_t fetch_size_;
   const std::atomic<bool>& stopping_;
   std::vector<std::thread> threads_;
   std::mutex mu_;
