@@ -340,7 +340,9 @@ class FakeMySqlPrimary:
         elif "from information_schema.tables" in s and "table_schema=" in s:
             db = sql.split("TABLE_SCHEMA=", 1)[-1].split("'")[1] if "'" in sql else ""
             names = sorted(n.split(".")[1] for n in self.create_tables if n.split(".")[0] == db)
-            self._result(c, ["TABLE_NAME"], [(n,) for n in names])
+            # As MySQL 8: the columns asked for; TABLE_ROWS is InnoDB's (cached) estimate, 0 here.
+            cols = ["TABLE_NAME", "TABLE_ROWS"] if "table_rows" in s else ["TABLE_NAME"]
+            self._result(c, cols, [(n, 0)[:len(cols)] for n in names])
         elif s.startswith("show create table"):
             name = sql.split()[-1].replace("`", "")
             if name in self.create_tables:

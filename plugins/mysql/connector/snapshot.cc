@@ -34,7 +34,7 @@ std::vector<std::pair<std::string, int64_t>> list_tables(DbClient& db, const std
   std::vector<std::pair<std::string, int64_t>> out;
   for (auto& r : db.query("SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA=" +
                           literal(database) + " AND TABLE_TYPE='BASE TABLE' ORDER BY TABLE_NAME"))
-    if (r[0]) out.emplace_back(*r[0], r[1] ? std::strtoll(r[1]->c_str(), nullptr, 10) : -1);
+    if (!r.empty() && r[0]) out.emplace_back(*r[0], r.size() > 1 && r[1] ? std::strtoll(r[1]->c_str(), nullptr, 10) : -1);
   return out;
 }
 
