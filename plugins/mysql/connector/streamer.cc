@@ -185,7 +185,10 @@ void Streamer::begin_tx(uint64_t start) {
   query_.reset();
 }
 
+// As Debezium: the transaction's GTID for the MariaDB connector and for MySQL with gtid_mode
+// ON, else where the transaction starts in the binlog.
 std::string Streamer::tx_id() const {
+  if (gtid_ && (o_.flavor == "mariadb" || mysql_gtids_)) return *gtid_;
   return "file=" + file_ + ",pos=" + std::to_string(tx_start_);
 }
 
