@@ -21,12 +21,16 @@ KRaft Kafka from tests/support/kafka_cluster.py (needed for --jvm). Peak RSS is 
 worker process. Targets (issue 8): stream >= 0.6x recvlogical, snapshot >= 100,000 rows/s,
 peak RSS <= 128 MB.
 
+RUNS=N (default 3) repeats each pair (reference, then Sluice) and reports medians; each run has
+its own slots and topics.
+
 usage: postgres_bench.py SLUICE_BINARY [ROWS] [--real-kafka] [--jvm]
 """
 import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,12 +44,12 @@ from sluice_process import DevKafka, end_offset, free_port, proc_stats, wait_for
 TOPIC_PARTITIONS = 1
 
 
-def load(pg, rows):
+def load(pg, rows, runs):
     pg.sql("CREATE SCHEMA bench; CREATE TABLE bench.t (id bigint PRIMARY KEY, a int, b bigint, "
            "c varchar(100), d varchar(100), e timestamp(6), f numeric(12,2), g float8); "
            "GRANT USAGE ON SCHEMA bench TO debezium; GRANT SELECT ON bench.t TO debezium; "
            "CREATE PUBLICATION benchpub FOR TABLE bench.t")
-    for slot in ("recv_slot", "sluice_slot", "jvm_slot"):
+    for slot in [f"recv_slot{i}" for i in range(runs)] + [f"sluice_slot{i}" for i in range(runs)] + ["jvm_slot"]:
         pg.sql(f"SELECT pg_create_logical_replication_slot('{slot}', 'pgoutput')")
     t = time.monotonic()
     step = 10_000
@@ -67,11 +71,11 @@ def load(pg, rows):
     return end_lsn
 
 
-def recvlogical(pg, end_lsn):
+def recvlogical(pg, end_lsn, slot):
     env = dict(os.environ, PGPASSWORD=pg.password)
     t = time.monotonic()
     r = subprocess.run([os.path.join(pg.bin, "pg_recvlogical"), "-h", "127.0.0.1", "-p", str(pg.port),
-                        "-U", pg.user, "-d", pg.dbname, "--slot", "recv_slot", "--start",
+                        "-U", pg.user, "-d", pg.dbname, "--slot", slot, "--start",
                         "-o", "proto_version=1", "-o", "publication_names=benchpub",
                         "--endpos", end_lsn, "-f", "/dev/null", "--no-loop"], env=env,
                        stderr=subprocess.PIPE, text=True)
@@ -177,6 +181,7 @@ def main():
         return 2
     sluice = os.path.abspath(args[0])
     rows = int(args[1]) if len(args) > 1 else 2_000_000
+    runs = int(os.environ.get("RUNS", "3"))
     work = tempfile.mkdtemp(prefix="sluice-pgbench.")
     pg = Postgres(config={"shared_buffers": "512MB", "max_wal_size": "8GB"})
     pg.start()
@@ -187,44 +192,51 @@ def main():
             kc = KafkaCluster()
             kc.start()
             bootstrap = kc.bootstrap
-            for t in ("stream.bench.t", "snap.bench.t", "jvm.bench.t"):
+            for t in [f"stream{i}.bench.t" for i in range(runs)] + [f"snap{i}.bench.t" for i in range(runs)] + ["jvm.bench.t"]:
                 subprocess.run(["kcat", "-b", bootstrap, "-L", "-t", t], capture_output=True)
         else:
-            kafka = DevKafka(sluice, [f"stream.bench.t:{TOPIC_PARTITIONS}",
-                                      f"snap.bench.t:{TOPIC_PARTITIONS}"])
+            kafka = DevKafka(sluice, [f"{p}{i}.bench.t:{TOPIC_PARTITIONS}" for i in range(runs) for p in ("stream", "snap")])
             bootstrap = kafka.bootstrap
-        end_lsn = load(pg, rows)
-        res = {}
-        res["recvlogical"] = recvlogical(pg, end_lsn)
-        print(f"recvlogical: {rows / res['recvlogical']:,.0f} rows/s ({res['recvlogical']:.1f}s)", flush=True)
-        wall, first, cpu, rss_s = sluice_run(sluice, bootstrap, work, pg, "stream", "stream.bench.t", rows,
-                                             {"topic.prefix": "stream", "slot.name": "sluice_slot",
-                                              "snapshot.mode": "no_data"})
-        res["stream"] = wall
-        print(f"stream: {rows / wall:,.0f} events/s ({wall:.1f}s, first record after {first:.1f}s, "
-              f"cpu {cpu:.1f}s, peak RSS {rss_s:.0f} MB); "
-              f"{res['recvlogical'] / wall:.2f}x pg_recvlogical", flush=True)
-        res["copy"] = psql_copy(pg)
-        print(f"psql \\copy: {rows / res['copy']:,.0f} rows/s ({res['copy']:.1f}s)", flush=True)
-        wall, first, cpu, rss_n = sluice_run(sluice, bootstrap, work, pg, "snap", "snap.bench.t", rows,
-                                             {"topic.prefix": "snap", "slot.name": "snap_slot",
-                                              "snapshot.mode": "initial",
-                                              # SNAPSHOT_THREADS=N compares snapshot.max.threads values
-                                              "snapshot.max.threads": os.environ.get("SNAPSHOT_THREADS", "1")})
-        res["snapshot"] = wall
-        print(f"snapshot: {rows / wall:,.0f} rows/s ({wall:.1f}s, cpu {cpu:.1f}s, peak RSS "
-              f"{rss_n:.0f} MB); {res['copy'] / wall:.2f}x psql \\copy", flush=True)
+        end_lsn = load(pg, rows, runs)
+        # Each run pairs a reference with Sluice right after it, so a ratio compares neighbours in
+        # time on this shared machine; medians over the runs are reported.
+        streams, snaps, stream_ratios, snap_ratios, rss = [], [], [], [], []
+        for i in range(runs):
+            ref = recvlogical(pg, end_lsn, f"recv_slot{i}")
+            print(f"[{i + 1}/{runs}] recvlogical: {rows / ref:,.0f} rows/s ({ref:.1f}s)", flush=True)
+            wall, first, cpu, rss_s = sluice_run(sluice, bootstrap, work, pg, f"stream{i}", f"stream{i}.bench.t",
+                                                 rows, {"topic.prefix": f"stream{i}", "slot.name": f"sluice_slot{i}",
+                                                        "snapshot.mode": "no_data"})
+            streams.append(rows / wall)
+            stream_ratios.append(ref / wall)
+            print(f"[{i + 1}/{runs}] stream: {rows / wall:,.0f} events/s ({wall:.1f}s, first record after "
+                  f"{first:.1f}s, cpu {cpu:.1f}s, peak RSS {rss_s:.0f} MB); {ref / wall:.2f}x pg_recvlogical",
+                  flush=True)
+            copy = psql_copy(pg)
+            print(f"[{i + 1}/{runs}] psql \\copy: {rows / copy:,.0f} rows/s ({copy:.1f}s)", flush=True)
+            wall, first, cpu, rss_n = sluice_run(sluice, bootstrap, work, pg, f"snap{i}", f"snap{i}.bench.t", rows,
+                                                 {"topic.prefix": f"snap{i}", "slot.name": f"snap_slot{i}",
+                                                  "snapshot.mode": "initial",
+                                                  # SNAPSHOT_THREADS=N compares snapshot.max.threads values
+                                                  "snapshot.max.threads": os.environ.get("SNAPSHOT_THREADS", "1")})
+            snaps.append(rows / wall)
+            snap_ratios.append(copy / wall)
+            rss += [rss_s, rss_n]
+            print(f"[{i + 1}/{runs}] snapshot: {rows / wall:,.0f} rows/s ({wall:.1f}s, cpu {cpu:.1f}s, peak RSS "
+                  f"{rss_n:.0f} MB); {copy / wall:.2f}x psql \\copy", flush=True)
+        med = statistics.median
+        print(f"median of {runs}: stream {med(streams):,.0f} events/s = {med(stream_ratios):.2f}x pg_recvlogical; "
+              f"snapshot {med(snaps):,.0f} rows/s = {med(snap_ratios):.2f}x psql \\copy; peak RSS {max(rss):.0f} MB",
+              flush=True)
         if "--jvm" in flags:
             wall, rss_j = jvm_stream(kc, pg, work, rows)
             print(f"jvm-stream (Debezium 2.7): {rows / wall:,.0f} events/s ({wall:.1f}s, peak RSS "
-                  f"{rss_j:.0f} MB); Sluice is {wall / res['stream']:.2f}x faster", flush=True)
-        ok = (res["recvlogical"] / res["stream"] >= 0.6 and rows / res["snapshot"] >= 100_000
-              and max(rss_s, rss_n) <= 128)
-        print(json.dumps({"rows": rows, "stream_eps": round(rows / res["stream"]),
-                          "recvlogical_rps": round(rows / res["recvlogical"]),
-                          "snapshot_rps": round(rows / res["snapshot"]),
-                          "copy_rps": round(rows / res["copy"]),
-                          "peak_rss_mb": round(max(rss_s, rss_n)), "targets_met": ok}))
+                  f"{rss_j:.0f} MB); Sluice's median stream is {med(streams) * wall / rows:.2f}x faster", flush=True)
+        ok = med(stream_ratios) >= 0.6 and med(snaps) >= 100_000 and max(rss) <= 128
+        print(json.dumps({"rows": rows, "runs": runs, "stream_eps": round(med(streams)),
+                          "stream_vs_recvlogical": round(med(stream_ratios), 2),
+                          "snapshot_rps": round(med(snaps)), "snapshot_vs_copy": round(med(snap_ratios), 2),
+                          "peak_rss_mb": round(max(rss)), "targets_met": ok}))
         return 0
     finally:
         if kafka:
