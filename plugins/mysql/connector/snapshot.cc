@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <thread>
 
@@ -184,6 +185,7 @@ BinlogPosition Snapshotter::run(bool data) {
   for (auto& s : schemas) {
     auto t = std::make_unique<TableWork>();
     t->ts = s;
+    t->index = tables_.size();
     auto e = estimates.find({s->table->id.catalog, s->table->id.table});
     if (e != estimates.end()) t->estimate = e->second;
     tables_.push_back(std::move(t));
@@ -229,6 +231,7 @@ BinlogPosition Snapshotter::run(bool data) {
       final_row_.reset();
       emit_locked(*final_table_, std::move(last), Mark::kLast);
     }
+    if (rows_.open_frames() && !rows_.publish(stopping_, nullptr)) throw std::runtime_error("stopping");
   }
   for (auto& r : readers) r->execute("COMMIT");
   double secs = std::chrono::duration<double>(Clock::now() - started).count();
@@ -310,7 +313,7 @@ void Snapshotter::start_table(TableWork& t) {
   t.src_last = builder_.source(f);
 }
 
-void Snapshotter::emit_locked(TableWork& t, Row&& row, Mark mark) {
+void Snapshotter::emit_locked(TableWork& t, const Row& row, Mark mark) {
   if (final_row_) {
     // Another record follows the last completed table's last row: that one is not the
     // snapshot's last. (With one reader this queues it as soon as the next table's first row
@@ -319,24 +322,72 @@ void Snapshotter::emit_locked(TableWork& t, Row&& row, Mark mark) {
     final_row_.reset();
     emit_locked(*final_table_, std::move(last), Mark::kTableLast);
   }
+  Marker marker = kTrue;
+  if (mark == Mark::kLast) marker = kLastOfAll;
+  else if (queued_total_ == 0) marker = kFirst;
+  else if (mark == Mark::kTableLast) marker = kLastIn;
+  else if (t.queued == 0) marker = kFirstIn;
+  rows_.add(marker, t.index, row.cells);
+  // Blocks (one lock and wake-up each) of a few hundred rows; at most max.queue.size rows wait.
+  if ((rows_.open_frames() >= 256 || rows_.open_bytes() >= (256u << 10)) && !rows_.publish(stopping_, nullptr))
+    throw std::runtime_error("stopping");
+  ++queued_total_;
+  ++t.queued;
+}
+
+SourceRecord Snapshotter::build(const FrameQueue::Frame& f) {
+  if (f.position >= tables_.size()) throw std::runtime_error("snapshot: a row frame of no table");
+  TableWork& t = *tables_[f.position];
+  const TableSchemas& ts = *t.ts;
+  const auto& table = *ts.table;
+  const auto& columns = table.columns;
+  full_.resize(columns.size());
+  const char* p = f.bytes.data();
+  const char* end = p + f.bytes.size();
+  for (size_t i = 0; i < columns.size() && p + 4 <= end; ++i) {
+    uint32_t n;
+    std::memcpy(&n, p, 4);
+    p += 4;
+    const auto& m = ts.mappings[i];
+    if (n == 0xffffffffu) {
+      if (m.schema) full_[i] = sluice::mysql::null_value(m);
+      continue;
+    }
+    std::string_view cell(p, std::min<size_t>(n, size_t(end - p)));
+    p += cell.size();
+    if (!m.schema) continue;
+    auto v = sluice::mysql::from_text(cell, m);
+    if (!v.ok()) {
+      if (o_.event_failure_mode == "fail")
+        throw std::runtime_error("snapshot of " + table.id.dotted() + ": cannot convert column " + columns[i].name +
+                                 ": " + v.error());
+      full_[i] = sluice::mysql::null_value(m);
+      continue;
+    }
+    full_[i] = std::move(*v);
+  }
+  Value key = builder_.key(ts, full_);  // copies the key cells; the value takes the rest by move
+  std::vector<Value> v;
+  v.reserve(ts.value_columns.size());
+  for (size_t i : ts.value_columns) v.push_back(std::move(full_[i]));
+  Value after = builder_.row(ts, std::move(v));
   const Value* source = &t.src_true;
-  if (mark == Mark::kLast) source = &t.src_last;
-  else if (queued_total_ == 0) source = &t.src_first;
-  else if (mark == Mark::kTableLast) source = &t.src_last_in;
-  else if (t.queued == 0) source = &t.src_first_in;
+  switch (f.tag) {
+    case kFirst: source = &t.src_first; break;
+    case kFirstIn: source = &t.src_first_in; break;
+    case kLastIn: source = &t.src_last_in; break;
+    case kLastOfAll: source = &t.src_last; break;
+    default: break;
+  }
   OffsetMap offset;
-  if (mark == Mark::kLast) {
+  if (f.tag == kLastOfAll) {
     BinlogPosition done = at_;
     done.snapshot = false;
     offset = to_offset(done);
   } else {
     offset = offset_;
   }
-  SourceRecord r = builder_.change(*t.ts, 'r', std::move(row.key), Value(), std::move(row.after), *source,
-                                   std::move(offset));
-  if (!queue_.push(std::move(r))) throw std::runtime_error("stopping");
-  ++queued_total_;
-  ++t.queued;
+  return builder_.change(ts, 'r', std::move(key), Value(), std::move(after), *source, std::move(offset));
 }
 
 void Snapshotter::read_chunk(DbClient& reader, const Chunk& c) {
@@ -383,13 +434,12 @@ void Snapshotter::read_chunk(DbClient& reader, const Chunk& c) {
 }
 
 std::optional<Snapshotter::Row> Snapshotter::read_rows(DbClient& reader, TableWork& t) {
-  const TableSchemas& ts = *t.ts;
-  const auto& table = *ts.table;
-  const auto& columns = table.columns;
+  // Only the cells are copied here: poll()'s thread converts them (build()).
+  const size_t ncols = t.ts->table->columns.size();
   std::vector<const char*> cells;
   std::vector<unsigned long> lengths;
-  std::vector<Value> full(columns.size());
-  std::optional<Row> prev;  // the chunk's latest row: queued when the next one comes
+  Row prev, cur;  // prev: the chunk's latest row, queued when the next one comes
+  bool have_prev = false;
   int64_t counted = 0;
   bool aborted = false;
   while (reader.stream_next(cells, lengths)) {
@@ -397,31 +447,21 @@ std::optional<Snapshotter::Row> Snapshotter::read_rows(DbClient& reader, TableWo
       aborted = true;
       break;
     }
-    for (size_t i = 0; i < columns.size() && i < cells.size(); ++i) {
-      const auto& m = ts.mappings[i];
-      if (!m.schema) continue;
-      if (!cells[i]) { full[i] = sluice::mysql::null_value(m); continue; }
-      auto v = sluice::mysql::from_text(std::string_view(cells[i], lengths[i]), m);
-      if (!v.ok()) {
-        if (o_.event_failure_mode == "fail")
-          throw std::runtime_error("snapshot of " + table.id.dotted() + ": cannot convert column " + columns[i].name +
-                                   ": " + v.error());
-        full[i] = sluice::mysql::null_value(m);
-        continue;
-      }
-      full[i] = std::move(*v);
+    std::string& b = cur.cells;
+    b.clear();
+    for (size_t i = 0; i < ncols; ++i) {
+      uint32_t n = i < cells.size() && cells[i] ? static_cast<uint32_t>(lengths[i]) : 0xffffffffu;
+      char len[4];
+      std::memcpy(len, &n, 4);
+      b.append(len, 4);
+      if (n != 0xffffffffu) b.append(cells[i], n);
     }
-    Row r;
-    r.key = builder_.key(ts, full);  // copies the key cells; the value takes the rest by move
-    std::vector<Value> v;
-    v.reserve(ts.value_columns.size());
-    for (size_t i : ts.value_columns) v.push_back(std::move(full[i]));
-    r.after = builder_.row(ts, std::move(v));
-    if (prev) {
+    if (have_prev) {
       std::lock_guard g(emit_m_);
-      emit_locked(t, std::move(*prev), Mark::kRow);
+      emit_locked(t, prev, Mark::kRow);
     }
-    prev = std::move(r);
+    std::swap(prev, cur);  // the buffers are reused: no allocation per row
+    have_prev = true;
     if (++counted == 256) {
       t.rows += counted;
       rows_total_ += counted;
@@ -431,6 +471,7 @@ std::optional<Snapshotter::Row> Snapshotter::read_rows(DbClient& reader, TableWo
   t.rows += counted;
   rows_total_ += counted;
   if (aborted) throw std::runtime_error("stopping");
+  if (!have_prev) return std::nullopt;
   return prev;  // the chunk's last row, held back
 }
 

@@ -15,12 +15,20 @@
 // last row and the table holds back the latest of those; a completed table's last row is queued
 // with the next record of any other table, or as the snapshot's last. Progress (tables done, rows
 // scanned of estimated, rate) goes to the log every few seconds.
+//
+// Records are not built on the reader threads: glibc's allocator is slow when one thread frees
+// what another allocated, and the worker frees records on poll()'s thread. A reader copies each
+// row's cells (lengths and bytes) into a FrameQueue (plugins/api/frame_queue.h), in queue order
+// under the emit lock, the frame's tag its marker and its position its table; poll()'s thread
+// converts the cells to values and builds the record (build()). The frame queue is bounded (at
+// most max.queue.size rows wait), so memory stays bounded whatever the table sizes.
 
 #include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 
+#include "plugins/api/frame_queue.h"
 #include "plugins/mysql/connector/capture.h"
 
 namespace sluice::mysql::cdc {
@@ -28,19 +36,28 @@ namespace sluice::mysql::cdc {
 class Snapshotter {
  public:
   Snapshotter(const Options& o, const Filters& f, const RecordBuilder& b, SchemaTracker& tracker, SchemaCache& cache,
-              ChangeQueue& q, const std::atomic<bool>& stopping)
-      : o_(o), filters_(f), builder_(b), tracker_(tracker), cache_(cache), queue_(q), stopping_(stopping) {}
+              ChangeQueue& q, sluice::api::FrameQueue& rows, const std::atomic<bool>& stopping)
+      : o_(o), filters_(f), builder_(b), tracker_(tracker), cache_(cache), queue_(q), rows_(rows),
+        stopping_(stopping) {}
 
   // Returns the binlog position the snapshot is consistent with (streaming continues there).
   // `data` false: schemas and position only (snapshot.mode=no_data).
+  // Schema change records go to the ChangeQueue, all before the first row frame; rows to the
+  // FrameQueue, every one published before run() returns.
   BinlogPosition run(bool data);
+
+  // poll()'s thread: the record of one row frame.
+  sluice::api::SourceRecord build(const sluice::api::FrameQueue::Frame& f);
 
  private:
   struct Row {
-    sluice::api::Value key, after;
+    std::string cells;  // per column: 4-byte length (0xffffffff: NULL), then the bytes
   };
+  // Frame tags: the record's `snapshot` marker.
+  enum Marker : uint8_t { kFirst, kFirstIn, kTrue, kLastIn, kLastOfAll };
   struct TableWork {
     TableSchemasPtr ts;
+    size_t index = 0;  // in tables_: the row frames' position
     int64_t estimate = -1;
     int chunks_left = 0;
     std::atomic<int64_t> rows{0};
@@ -63,7 +80,7 @@ class Snapshotter {
   std::optional<Row> read_rows(DbClient& reader, TableWork& t);
   void start_table(TableWork& t);
   // Under emit_m_: queues `row` of `t` with the marker its position gives.
-  void emit_locked(TableWork& t, Row&& row, Mark mark);
+  void emit_locked(TableWork& t, const Row& row, Mark mark);
   void log_progress(bool final);
 
   const Options& o_;
@@ -72,7 +89,9 @@ class Snapshotter {
   SchemaTracker& tracker_;
   SchemaCache& cache_;
   ChangeQueue& queue_;
+  sluice::api::FrameQueue& rows_;  // written under emit_m_
   const std::atomic<bool>& stopping_;
+  std::vector<sluice::api::Value> full_;  // build()'s
 
   BinlogPosition at_;
   sluice::api::OffsetMap offset_;  // every record's but the last: snapshot=true

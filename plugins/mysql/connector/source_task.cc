@@ -76,6 +76,9 @@ void MySqlSourceTask::start(const Config& config) {
   // default): an eighth of max.queue.size of them keeps the memory near the record queue's.
   frames_ = std::make_unique<FrameQueue>(std::max<size_t>(64, static_cast<size_t>(o_.max_queue_size) / 8));
   streamer_ = std::make_unique<Streamer>(o_, *filters_, *builder_, *tracker_, *cache_);
+  // The snapshot's rows: one frame each, at most max.queue.size waiting.
+  snap_rows_ = std::make_unique<FrameQueue>(std::max<size_t>(256, static_cast<size_t>(o_.max_queue_size)));
+  snap_ = std::make_unique<Snapshotter>(o_, *filters_, *builder_, *tracker_, *cache_, *queue_, *snap_rows_, stopping_);
   meta_ = std::make_unique<DbClient>();
   offset_ = stored_offset();
   if (context_) {
@@ -152,8 +155,7 @@ void MySqlSourceTask::run() {
         from.file = *logs[0][0];
         from.pos = 4;
       } else {
-        Snapshotter snap(o_, *filters_, *builder_, *tracker_, *cache_, *queue_, stopping_);
-        from = snap.run(data);
+        from = snap_->run(data);
       }
       if (o_.snapshot_mode == SnapshotMode::kInitialOnly) {
         log_line("INFO", "snapshot.mode=initial_only: snapshot complete, not streaming");
@@ -170,6 +172,7 @@ void MySqlSourceTask::run() {
       publish_frames();
       queue_->fail(e.what());
       frames_->wake();
+      snap_rows_->wake();
     }
   }
 }
@@ -286,6 +289,20 @@ bool MySqlSourceTask::read_dump(DbClient& binlog) {
   return false;
 }
 
+void MySqlSourceTask::decode_snapshot(std::vector<SourceRecord>& out, size_t max, std::chrono::milliseconds wait) {
+  FrameQueue::Frame f;
+  while (out.size() < max && !failure_ && !stopping_.load()) {
+    if (!snap_rows_->next(f, wait)) return;
+    wait = std::chrono::milliseconds(0);
+    try {
+      out.push_back(snap_->build(f));
+    } catch (const std::exception& e) {
+      failure_ = e.what();
+      log_line("ERROR", *failure_);
+    }
+  }
+}
+
 bool MySqlSourceTask::publish_frames() { return frames_ && frames_->publish(stopping_, nullptr); }
 
 void MySqlSourceTask::decode(std::vector<SourceRecord>& out, size_t max, std::chrono::milliseconds wait) {
@@ -373,14 +390,32 @@ void MySqlSourceTask::poll(std::vector<SourceRecord>& out) {
   if (!queue_) return;
   const auto max = static_cast<size_t>(o_.max_batch_size);
   const auto wait = std::chrono::milliseconds(std::min(o_.poll_interval_ms, 1000));
+  const size_t before = out.size();
   if (!streaming_.load()) {
-    if (auto failure = queue_->drain(out, max, wait)) throw std::runtime_error(*failure);
-    return;
+    // The snapshot: its schema changes (queue_), then its rows (snap_rows_).
+    auto deadline = std::chrono::steady_clock::now() + wait;
+    std::optional<std::string> failure;
+    do {
+      failure = queue_->drain(out, max, std::chrono::milliseconds(0));
+      if (out.size() != before) return;
+      decode_snapshot(out, max, failure || stopping_.load() ? std::chrono::milliseconds(0)
+                                                            : std::chrono::milliseconds(50));
+      if (out.size() != before) return;  // a build failure comes with the next poll
+      if (failure_) throw std::runtime_error(*failure_);
+      if (failure) throw std::runtime_error(*failure);
+    } while (!streaming_.load() && !stopping_.load() && std::chrono::steady_clock::now() < deadline);
+    if (!streaming_.load()) return;
   }
   // The snapshot's last records first; a reader failure once every frame before it is decoded.
-  const size_t before = out.size();
   auto failure = queue_->drain(out, max, std::chrono::milliseconds(0));
   if (out.size() != before) return;
+  if (!snapshot_drained_) {
+    // Every row frame was published before streaming began: none come after these.
+    decode_snapshot(out, max, std::chrono::milliseconds(0));
+    if (out.size() != before) return;
+    if (failure_) throw std::runtime_error(*failure_);
+    snapshot_drained_ = true;
+  }
   decode(out, max, failure ? std::chrono::milliseconds(0) : wait);
   if (out.size() != before) return;  // a decoder failure comes with the next poll
   if (failure_) throw std::runtime_error(*failure_);
@@ -391,6 +426,7 @@ void MySqlSourceTask::stop() {
   stopping_ = true;
   if (queue_) queue_->close();
   if (frames_) frames_->wake();
+  if (snap_rows_) snap_rows_->wake();
   {
     std::lock_guard lock(client_m_);
     if (binlog_) binlog_->interrupt();

@@ -14,6 +14,7 @@
 #include "plugins/api/connector.h"
 #include "plugins/api/frame_queue.h"
 #include "plugins/mysql/connector/capture.h"
+#include "plugins/mysql/connector/snapshot.h"
 #include "plugins/mysql/connector/streamer.h"
 
 namespace sluice::mysql::cdc {
@@ -38,6 +39,8 @@ class MySqlSourceTask : public sluice::api::SourceTask {
   bool publish_frames();
   // poll()'s thread: decodes frames into records.
   void decode(std::vector<sluice::api::SourceRecord>& out, size_t max, std::chrono::milliseconds wait);
+  // The snapshot's row frames into records (poll()'s thread).
+  void decode_snapshot(std::vector<sluice::api::SourceRecord>& out, size_t max, std::chrono::milliseconds wait);
   void decode_frame(const sluice::api::FrameQueue::Frame& f, std::vector<sluice::api::SourceRecord>& out);
   // What to do first: the stored offset, or none.
   std::optional<BinlogPosition> stored_offset();
@@ -56,12 +59,15 @@ class MySqlSourceTask : public sluice::api::SourceTask {
     kRestart,  // the dump connection ended (position: the error code); a barrier
   };
   std::unique_ptr<sluice::api::FrameQueue> frames_;
+  std::unique_ptr<sluice::api::FrameQueue> snap_rows_;  // the snapshot's rows (Snapshotter)
+  std::unique_ptr<Snapshotter> snap_;                    // run(): the reader thread; build(): poll()'s
   std::unique_ptr<Streamer> streamer_;  // decoder state: poll()'s thread (resume_position: any)
   std::atomic<bool> streaming_{false};  // the snapshot is over; records come from decode()
   std::mutex start_m_;
   std::optional<Streamer::Start> start_;  // the reader's latest dump, for kStart
   // poll()'s thread only.
   std::unique_ptr<DbClient> meta_;       // schemas, heartbeat.action.query
+  bool snapshot_drained_ = false;        // streaming: every snapshot row frame is decoded
   bool discarding_ = false;              // until the next kRestart (a reconnect it asked for)
   std::optional<std::string> failure_;   // poll() fails from now on
   // poll() lost its meta connection: the reader reconnects the dump from resume_position().
