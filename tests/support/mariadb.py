@@ -101,10 +101,13 @@ class MariaDB:
 
     def start(self, timeout=60):
         os.makedirs(self.binlog_dir, exist_ok=True)
+        # A private tmpdir: servers started side by side never share temporary table files.
+        tmp = os.path.join(self.dir, "tmp")
+        os.makedirs(tmp, exist_ok=True)
         if not os.path.isdir(os.path.join(self.data_dir, "mysql")):
             r = subprocess.run(
                 [self.install_db, "--no-defaults", "--user=" + _user(), "--datadir=" + self.data_dir,
-                 "--auth-root-authentication-method=normal", "--skip-test-db"],
+                 "--auth-root-authentication-method=normal", "--skip-test-db", "--tmpdir=" + tmp],
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
             if r.returncode != 0:
                 raise MariaDBError("mariadb-install-db failed:\n" + r.stdout[-4000:])
@@ -114,6 +117,7 @@ class MariaDB:
             "[mariadbd]",
             "user=" + _user(),
             "datadir=" + self.data_dir,
+            "tmpdir=" + tmp,
             "socket=" + self.socket,
             "pid-file=" + os.path.join(self.dir, "mariadbd.pid"),
             "log-error=" + os.path.join(self.dir, "error.log"),
