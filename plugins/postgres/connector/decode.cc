@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "plugins/postgres/connector/catalog.h"
+#include "plugins/postgres/connector/copy_text.h"
 #include "plugins/postgres/connector/engine.h"
 #include "plugins/postgres/connector/plog.h"
 
@@ -41,8 +42,29 @@ void Engine::decode(std::vector<api::SourceRecord>& out, size_t max, std::chrono
         restart_decoder();
         frames_.barrier_passed();
         break;
+      default:
+        snapshot_row(item, out);
     }
   }
+}
+
+void Engine::snapshot_row(const api::FrameQueue::Frame& f, std::vector<api::SourceRecord>& out) {
+  static const char* const kMarkers[] = {"first", "first_in_data_collection", "true", "last_in_data_collection",
+                                         "last"};
+  const Table& t = *snap_.tables.at(f.position);
+  split_copy_row(f.bytes, cells_, scratch_);
+  for (auto& c : t.columns)
+    if (c.source_index >= cells_.size())
+      throw PgError("COPY of " + t.schema + "." + t.name + " gave a row of " + std::to_string(cells_.size()) +
+                    " fields, fewer than its columns");
+  auto marker = static_cast<SnapshotMarker>(f.tag - kSnapshotRow);
+  SourceInfo s = snap_.source;
+  s.snapshot = std::string(kMarkers[marker]);
+  s.schema = t.schema;
+  s.table = t.name;
+  Position p = snap_.pos;
+  p.last_snapshot_record = marker == kLast;
+  out.push_back(events_.change(t, 'r', api::Value(), t.row_from_text(cells_), s, p));
 }
 
 void Engine::heartbeat(std::vector<api::SourceRecord>& out) {

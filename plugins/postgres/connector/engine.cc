@@ -9,9 +9,9 @@
 
 namespace sluice::postgres {
 
-Engine::Engine(PgConfig config, std::optional<api::OffsetMap> stored, RecordQueue& queue)
+Engine::Engine(PgConfig config, std::optional<api::OffsetMap> stored)
     : ctx_(config.connector_name.empty() ? "postgres" : config.connector_name + "|postgres"),
-      cfg_(std::move(config)), queue_(queue), frames_(static_cast<size_t>(cfg_.max_queue_size)), filters_(cfg_),
+      cfg_(std::move(config)), frames_(static_cast<size_t>(cfg_.max_queue_size)), filters_(cfg_),
       events_(cfg_.topic_prefix, cfg_.dbname, cfg_.heartbeat_topic_prefix) {
   if (stored && !stored->empty()) stored_ = position_from_offset(*stored);
 }
@@ -79,7 +79,10 @@ void Engine::run() {
   } catch (const std::exception& e) {
     if (stopping_.load()) return;
     plog::error(ctx_, e.what());
-    queue_.fail(e.what());
+    {
+      std::lock_guard lock(error_mu_);
+      error_ = e.what();
+    }
     frames_.wake();
   }
   if (stopping_.load() && cfg_.slot_drop_on_stop) {

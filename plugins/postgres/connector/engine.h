@@ -1,8 +1,10 @@
 #pragma once
 // The task's replication thread: connects, checks the server's prerequisites, ensures the
-// publication and the slot, snapshots when the snapshot mode says so (records go to the
-// RecordQueue), then streams: it reads the replication connection, answers the server and
-// hands the pgoutput frames to the FrameQueue, which poll() decodes into records (decode()).
+// publication and the slot, snapshots when the snapshot mode says so, then streams: it reads
+// the replication connection and answers the server. Snapshot rows (as COPY sent them) and
+// pgoutput messages go to the FrameQueue, in that order; poll() turns them into records
+// (decode()), so records are built, converted and freed on the task's thread. A fatal error is
+// kept for poll() to raise (error()).
 // The LSN it confirms to the server is only what commit() found durably stored
 // (set_committed_offset).
 
@@ -21,22 +23,24 @@
 #include "plugins/postgres/connector/events.h"
 #include "plugins/postgres/connector/filters.h"
 #include "plugins/postgres/connector/pg_client.h"
-#include "plugins/postgres/connector/record_queue.h"
 
 namespace sluice::postgres {
 
 class Engine {
  public:
-  Engine(PgConfig config, std::optional<api::OffsetMap> stored, RecordQueue& queue);
+  Engine(PgConfig config, std::optional<api::OffsetMap> stored);
   ~Engine();
-  // Runs until stop() or a fatal error (which goes to the queue); never throws.
+  // Runs until stop() or a fatal error (kept for error()); never throws.
   void run();
+  // The replication thread's fatal error, once it had one.
+  std::optional<std::string> error() const {
+    std::lock_guard lock(error_mu_);
+    return error_;
+  }
   void stop() {
     stopping_.store(true);
     frames_.wake();
   }
-  // True once the snapshot is over and records come from decode().
-  bool streaming() const { return streaming_.load(); }
   // The task's thread: decodes waiting frames into records, up to about `max`, waiting up to
   // `wait` for the first.
   void decode(std::vector<api::SourceRecord>& out, size_t max, std::chrono::milliseconds wait);
@@ -82,12 +86,12 @@ class Engine {
   void read_frame(std::string_view frame);
   void send_status(bool reply_requested);
   bool publish_frames();
-  bool flush(std::vector<api::SourceRecord>& batch);  // snapshot records
   // decode.cc: the task thread's side
   void handle_message(Lsn lsn, std::string_view payload, std::vector<api::SourceRecord>& out);
   void on_relation(const struct RelationMsg& r);
   void heartbeat(std::vector<api::SourceRecord>& out);
   void restart_decoder();
+  void snapshot_row(const api::FrameQueue::Frame& f, std::vector<api::SourceRecord>& out);
   [[noreturn]] void fail_stream_error(const PgError& e);
   const Table* table_for(uint32_t oid);
   SourceInfo source_for(const Table* t, Lsn lsn) const;
@@ -102,14 +106,26 @@ class Engine {
   std::string ctx_;
   PgConfig cfg_;
   std::optional<Position> stored_;
-  RecordQueue& queue_;
+  mutable std::mutex error_mu_;
+  std::optional<std::string> error_;
   // What the replication thread hands to decode(), as FrameQueue tags.
   enum Frame : uint8_t {
     kXLogData,   // a pgoutput message at its LSN
     kKeepalive,  // the server's WAL end
     kHeartbeat,  // heartbeat.interval.ms elapsed on an idle stream
     kRestart,    // the stream reconnects: decode() resets (a barrier)
+    kSnapshotRow,  // a snapshot row as COPY text at its table's index, + its marker below
   };
+  enum SnapshotMarker : uint8_t { kFirst, kFirstInTable, kTrue, kLastInTable, kLast };
+  // What decode() needs for the snapshot's rows; set before the readers start.
+  struct SnapshotRows {
+    std::vector<std::unique_ptr<Table>> tables;
+    SourceInfo source;  // without marker, schema and table
+    Position pos;
+  };
+  SnapshotRows snap_;
+  std::vector<std::optional<std::string_view>> cells_;  // decode()'s reused buffers
+  std::string scratch_;
   api::FrameQueue frames_;
   Filters filters_;
   EventFactory events_;
@@ -119,7 +135,7 @@ class Engine {
   // thread); decode() holds meta_mu_, and the replication thread takes it for meta_ too.
   std::mutex meta_mu_;
   std::map<uint32_t, std::optional<Table>> tables_;  // nullopt: not captured
-  std::atomic<bool> stopping_{false}, streaming_{false};
+  std::atomic<bool> stopping_{false};
   std::atomic<Lsn> committed_lsn_{0};
   Lsn sent_flush_lsn_ = 0;  // replication thread
   Lsn received_lsn_ = 0;

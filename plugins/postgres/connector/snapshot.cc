@@ -3,8 +3,8 @@
 // snapshot when the slot was created in this run (else the coordinator's own, exported), so the
 // hand-over to streaming at the slot's consistent point loses and doubles nothing. Big tables
 // are cut into ctid chunks read in parallel; records go out in table order and row order with
-// Debezium's markers. Rows come through COPY, a bounded number of converted batches at a time,
-// so memory stays bounded.
+// Debezium's markers. Rows come through COPY and go to poll() as frames (bounded), where the
+// records are built, so memory stays bounded and records live on one thread.
 
 #include <algorithm>
 #include <chrono>
@@ -78,7 +78,8 @@ void Engine::snapshot(const std::string& exported_slot_snapshot, Lsn snapshot_ls
              " with ", threads, " reader thread", threads == 1 ? "" : "s");
 
   // Tables and their chunks, planned before any reader starts.
-  std::vector<std::unique_ptr<Table>> built;
+  snap_ = SnapshotRows{};
+  auto& built = snap_.tables;
   std::vector<SnapshotChunk> chunks;
   std::vector<int64_t> estimates;
   for (auto& ref : tables) {
@@ -110,28 +111,20 @@ void Engine::snapshot(const std::string& exported_slot_snapshot, Lsn snapshot_ls
   pos.tx_id = txid;
   pos.ts_usec = ts_us;
   pos.snapshot = true;
+  snap_.pos = pos;
+  snap_.source.ts_us = ts_us;
+  snap_.source.sequence = sequence_text(std::nullopt, snapshot_lsn);
+  snap_.source.tx_id = txid;
+  snap_.source.lsn = snapshot_lsn;
 
-  // One row is held back so its marker (last_in_data_collection, last) is known when it goes.
-  struct Held {
-    const Table* table = nullptr;
-    api::Value row;
-    std::string marker;
-  };
-  std::optional<Held> held;
-  std::vector<api::SourceRecord> batch;
-  auto emit = [&](Held& h, bool last) {
-    SourceInfo s;
-    s.ts_us = ts_us;
-    s.snapshot = last ? std::string("last") : h.marker;
-    s.sequence = sequence_text(std::nullopt, snapshot_lsn);
-    s.schema = h.table->schema;
-    s.table = h.table->name;
-    s.tx_id = txid;
-    s.lsn = snapshot_lsn;
-    Position p = pos;
-    p.last_snapshot_record = last;
-    batch.push_back(events_.change(*h.table, 'r', api::Value(), std::move(h.row), s, p));
-    if (batch.size() >= static_cast<size_t>(cfg_.max_batch_size)) flush(batch);
+  // Rows go to poll() as they came from COPY, as frames tagged with their marker and positioned
+  // at their table; decode() builds the records on the task's thread. One row is held back so
+  // its marker (last_in_data_collection, last) is known when it goes.
+  std::string held;
+  size_t held_table = 0;
+  int held_marker = -1;  // no row held
+  auto send_held = [&](bool last) {
+    frames_.add(static_cast<uint8_t>(kSnapshotRow + (last ? kLast : held_marker)), held_table, held);
   };
 
   auto started = Clock::now();
@@ -139,27 +132,29 @@ void Engine::snapshot(const std::string& exported_slot_snapshot, Lsn snapshot_ls
   int64_t total_rows = 0, table_rows = 0;
   size_t tables_done = 0, table_index = 0;
   bool first_in_table = true;
-  std::vector<api::Value> rows;
+  std::string lines;
   const auto& plan = readers.chunks();
   for (size_t ci = 0; ci < plan.size(); ++ci) {
     const SnapshotChunk& chunk = plan[ci];
+    if (built[table_index].get() != chunk.table) throw std::logic_error("snapshot plan out of table order");
     if (chunk.first_of_table) {
       first_in_table = true;
       table_rows = 0;
     }
-    while (readers.next(ci, rows)) {
-      for (auto& row : rows) {
-        if (held) emit(*held, false);
+    while (readers.next(ci, lines)) {
+      int64_t n = 0;
+      for (size_t from = 0, nl; from < lines.size(); from = nl + 1, ++n) {
+        nl = lines.find('\n', from);
+        if (held_marker >= 0) send_held(false);
+        held.assign(lines, from, nl - from);
+        held_table = table_index;
         // "first" only for the first row of the first table, as Debezium
-        held = Held{chunk.table, std::move(row),
-                    table_index == 0 && first_in_table ? "first"
-                    : first_in_table                    ? "first_in_data_collection"
-                                                        : "true"};
+        held_marker = table_index == 0 && first_in_table ? kFirst : first_in_table ? kFirstInTable : kTrue;
         first_in_table = false;
       }
-      table_rows += static_cast<int64_t>(rows.size());
-      total_rows += static_cast<int64_t>(rows.size());
-      if (stopping_.load() || !flush(batch)) return;  // rows wait no longer than one fetch
+      table_rows += n;
+      total_rows += n;
+      if (stopping_.load() || !publish_frames()) return;  // rows wait no longer than one batch
       if (Clock::now() - last_log >= std::chrono::seconds(5)) {
         last_log = Clock::now();
         double secs = std::chrono::duration<double>(last_log - started).count();
@@ -173,15 +168,14 @@ void Engine::snapshot(const std::string& exported_slot_snapshot, Lsn snapshot_ls
     }
     if (stopping_.load()) return;
     if (chunk.last_of_table) {
-      if (held && held->table == chunk.table && !first_in_table && held->marker == "true")
-        held->marker = "last_in_data_collection";
+      if (held_marker == kTrue && held_table == table_index && !first_in_table) held_marker = kLastInTable;
       ++tables_done;
       ++table_index;
     }
   }
-  if (held) emit(*held, true);
+  if (held_marker >= 0) send_held(true);
   conn->exec("COMMIT");
-  if (!flush(batch)) return;
+  if (!publish_frames()) return;
   double secs = std::chrono::duration<double>(Clock::now() - started).count();
   plog::info(ctx_, "snapshot done: ", tables.size(), " tables, ", total_rows, " rows in ",
              static_cast<int64_t>(secs * 1000), " ms (", static_cast<int64_t>(total_rows / (secs > 0 ? secs : 1)),

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 
-#include "plugins/postgres/connector/copy_text.h"
 #include "plugins/postgres/connector/pg_client.h"
 
 namespace sluice::postgres {
@@ -63,38 +62,30 @@ void SnapshotReaders::reader_main() {
 }
 
 // COPY (SELECT ...) TO STDOUT: rows stream without a cursor's round trips or a result set per
-// fetch, and their text is what the SELECT would return.
+// fetch, and their text is what the SELECT would return. They are handed over as they came.
 void SnapshotReaders::read_chunk(PgConnection& conn, size_t index) {
   const SnapshotChunk& chunk = chunks_[index];
-  const Table& table = *chunk.table;
-  size_t width = 0;
-  for (auto& c : table.columns) width = std::max(width, c.source_index + 1);
-  std::vector<std::optional<std::string_view>> cells;
-  std::string scratch;
-  std::vector<api::Value> rows;
-  rows.reserve(kRowsPerBatch);
-  // Hands the converted rows over; false when stopping.
+  std::string lines;
+  size_t rows = 0;
+  // Hands the batch over; false when stopping.
   auto hand_over = [&] {
     std::unique_lock lock(mu_);
     while (buffers_[index].batches.size() >= kBatchesPerChunk && !halted()) space_.wait_for(lock, kPollEvery);
     if (halted()) return false;
-    buffers_[index].batches.push_back(std::move(rows));
+    buffers_[index].batches.push_back(std::move(lines));
     lock.unlock();
     data_.notify_all();
-    rows = {};
-    rows.reserve(kRowsPerBatch);
+    lines = std::string();
+    rows = 0;
     return true;
   };
   std::string sql = "COPY (" + chunk.select + (chunk.where.empty() ? "" : " WHERE " + chunk.where) + ") TO STDOUT";
   bool complete = conn.copy_out(sql, [&](std::string_view line) {
-    split_copy_row(line, cells, scratch);
-    if (cells.size() < width)
-      throw PgError("COPY of " + table.schema + "." + table.name + " gave a row of " + std::to_string(cells.size()) +
-                    " fields, expected " + std::to_string(width));
-    rows.push_back(table.row_from_text(cells));
-    return rows.size() < kRowsPerBatch || hand_over();
+    lines.append(line);
+    if (line.empty() || line.back() != '\n') lines.push_back('\n');
+    return ++rows < kRowsPerBatch || hand_over();
   });
-  if (!complete || (!rows.empty() && !hand_over())) return;
+  if (!complete || (rows > 0 && !hand_over())) return;
   {
     std::lock_guard lock(mu_);
     buffers_[index].done = true;
@@ -102,13 +93,13 @@ void SnapshotReaders::read_chunk(PgConnection& conn, size_t index) {
   data_.notify_all();
 }
 
-bool SnapshotReaders::next(size_t index, std::vector<api::Value>& rows) {
+bool SnapshotReaders::next(size_t index, std::string& lines) {
   std::unique_lock lock(mu_);
   Buffer& b = buffers_[index];
   while (b.batches.empty() && !b.done && !halted()) data_.wait_for(lock, kPollEvery);
   if (error_) throw PgError(*error_);
   if (b.batches.empty()) return false;  // done, or stopping
-  rows = std::move(b.batches.front());
+  lines = std::move(b.batches.front());
   b.batches.pop_front();
   lock.unlock();
   space_.notify_all();

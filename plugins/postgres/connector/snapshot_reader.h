@@ -3,10 +3,11 @@
 // connection, starts a REPEATABLE READ transaction and imports the same exported snapshot, so
 // all of them see exactly the data the slot's consistent point (or the coordinator's own
 // snapshot) saw. Tables are cut into chunks by ctid page ranges; readers take chunks in plan
-// order, read each with COPY (SELECT ...) TO STDOUT and convert rows to row structs; the coordinator consumes chunks strictly in plan order,
+// order and read each with COPY (SELECT ...) TO STDOUT, keeping the rows as COPY sent them (the
+// task's thread converts them: see Engine::decode); the coordinator consumes chunks strictly in plan order,
 // so the records keep the table order and the row order of a one-reader snapshot (and its
 // markers). Memory is bounded: each chunk being read buffers at most kBatchesPerChunk batches of
-// kRowsPerBatch converted rows (plus the row libpq is handing over), and at most
+// kRowsPerBatch rows (plus the row libpq is handing over), and at most
 // snapshot.max.threads chunks are being read.
 
 #include <atomic>
@@ -34,8 +35,8 @@ struct SnapshotChunk {
 
 class SnapshotReaders {
  public:
-  // Converted rows wait in batches of at most kRowsPerBatch, at most kBatchesPerChunk of them
-  // per chunk.
+  // Rows wait in batches of at most kRowsPerBatch COPY text lines (each ending in a newline),
+  // at most kBatchesPerChunk of them per chunk.
   static constexpr size_t kRowsPerBatch = 1024;
   static constexpr size_t kBatchesPerChunk = 4;
 
@@ -45,14 +46,14 @@ class SnapshotReaders {
   // Starts `threads` readers; returns once every one of them imported the snapshot (so the
   // exporting transaction may end after that), or throws the first reader's error.
   void start(int threads);
-  // The next batch of rows of chunk `index` (in plan order). False when the chunk is complete
-  // (or stopping); throws a reader's error.
-  bool next(size_t index, std::vector<api::Value>& rows);
+  // The next batch of rows of chunk `index` (in plan order): COPY text lines, each ending in a
+  // newline. False when the chunk is complete (or stopping); throws a reader's error.
+  bool next(size_t index, std::string& lines);
   const std::vector<SnapshotChunk>& chunks() const { return chunks_; }
 
  private:
   struct Buffer {
-    std::deque<std::vector<api::Value>> batches;
+    std::deque<std::string> batches;
     bool done = false;
   };
   void reader_main();

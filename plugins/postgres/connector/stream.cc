@@ -41,9 +41,6 @@ void Engine::fail_stream_error(const PgError& e) {
 }
 
 void Engine::stream() {
-  // Records come from decode() from now on; the snapshot's are all in the RecordQueue.
-  streaming_.store(true);
-  queue_.finish();
   if (!have_position_ && stored_) {
     position_ = *stored_;
     position_.snapshot = false;
@@ -161,19 +158,6 @@ void Engine::read_frame(std::string_view frame) {
 // While the decoder is behind, the connection keeps answering the server.
 bool Engine::publish_frames() {
   return frames_.publish(stopping_, [this] {
-    if (repl_ && Clock::now() - last_status_ >= std::chrono::seconds(1)) {
-      try {
-        PQconsumeInput(repl_->raw());  // keep reading the socket's keepalives off the wire
-        send_status(false);
-      } catch (const std::exception&) {
-      }
-    }
-  });
-}
-
-bool Engine::flush(std::vector<api::SourceRecord>& batch) {
-  if (batch.empty()) return true;
-  return queue_.push(batch, stopping_, [this] {
     if (repl_ && Clock::now() - last_status_ >= std::chrono::seconds(1)) {
       try {
         PQconsumeInput(repl_->raw());  // keep reading the socket's keepalives off the wire

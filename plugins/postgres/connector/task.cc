@@ -15,8 +15,7 @@ void PostgresSourceTask::start(const api::Config& config) {
       api::OffsetMap{{"server", api::Value::string(cfg_.topic_prefix)}});
   std::optional<api::OffsetMap> stored;
   if (context_) stored = context_->offset_storage_reader().offset(*partition_);
-  queue_ = std::make_unique<RecordQueue>(static_cast<size_t>(cfg_.max_queue_size));
-  engine_ = std::make_unique<Engine>(cfg_, stored, *queue_);
+  engine_ = std::make_unique<Engine>(cfg_, stored);
   thread_ = std::thread([this] { engine_->run(); });
 }
 
@@ -24,15 +23,10 @@ void PostgresSourceTask::poll(std::vector<api::SourceRecord>& out) {
   size_t before = out.size();
   auto max = static_cast<size_t>(cfg_.max_batch_size);
   auto wait = std::chrono::milliseconds(std::min<int64_t>(cfg_.poll_interval_ms, 1000));
-  // The snapshot's records come through the queue; streamed changes are decoded here.
-  if (!engine_->streaming()) {
-    queue_->drain(out, max, wait);
-  } else {
-    queue_->drain(out, max, std::chrono::milliseconds(0));
-    if (out.size() == before) engine_->decode(out, max, wait);
-  }
+  // Snapshot rows and streamed changes are both decoded here.
+  engine_->decode(out, max, wait);
   if (out.size() == before) {
-    if (auto err = queue_->error()) throw std::runtime_error(*err);
+    if (auto err = engine_->error()) throw std::runtime_error(*err);
   }
 }
 
@@ -45,7 +39,6 @@ void PostgresSourceTask::commit() {
 // joined by the destructor, so stop() never blocks the caller and may be called twice.
 void PostgresSourceTask::stop() {
   if (engine_) engine_->stop();
-  if (queue_) queue_->wake();
 }
 
 }  // namespace sluice::postgres

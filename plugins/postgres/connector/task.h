@@ -1,7 +1,7 @@
 #pragma once
-// The SourceTask: a replication thread (Engine) snapshots into a bounded record queue and then
-// hands replication frames over, which poll() drains and decodes; commit() reads the offset
-// the runtime stored and lets the engine confirm its LSN.
+// The SourceTask: a replication thread (Engine) hands snapshot rows and replication frames over,
+// which poll() decodes into records; commit() reads the offset the runtime stored and lets the
+// engine confirm its LSN.
 
 #include <memory>
 #include <thread>
@@ -25,7 +25,6 @@ class PostgresSourceTask : public api::SourceTask {
  private:
   PgConfig cfg_;
   std::shared_ptr<const api::OffsetMap> partition_;
-  std::unique_ptr<RecordQueue> queue_;
   std::unique_ptr<Engine> engine_;
   std::thread thread_;
 };

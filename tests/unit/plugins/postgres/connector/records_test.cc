@@ -4,12 +4,9 @@
 
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <thread>
 
 #include "plugins/postgres/connector/events.h"
 #include "plugins/postgres/connector/filters.h"
-#include "plugins/postgres/connector/record_queue.h"
 #include "plugins/postgres/connector/table.h"
 
 using namespace sluice;
@@ -187,27 +184,6 @@ TEST_CASE("a table without a key has no key schema; unmapped types are left out"
   CHECK(t.key_schema == nullptr);
   CHECK(field_names(t.row_schema) == std::vector<std::string>{"v"});
   CHECK(skipped.size() == 1);
-}
-
-TEST_CASE("the record queue is bounded, hands over in order and reports errors") {
-  RecordQueue q(3);
-  std::atomic<bool> stopping{false};
-  std::vector<api::SourceRecord> batch(5);
-  for (size_t i = 0; i < batch.size(); ++i) batch[i].topic = std::to_string(i);
-  int blocked_calls = 0;
-  std::thread producer([&] { q.push(batch, stopping, [&] { ++blocked_calls; }); });
-  std::vector<api::SourceRecord> out;
-  while (out.size() < 5) q.drain(out, 2, std::chrono::milliseconds(50));
-  producer.join();
-  for (size_t i = 0; i < out.size(); ++i) CHECK(out[i].topic == std::to_string(i));
-
-  std::vector<api::SourceRecord> full(3), more(1);
-  CHECK(q.push(full, stopping, {}));
-  stopping = true;
-  CHECK_FALSE(q.push(more, stopping, {}));  // full and stopping: gives up at once
-
-  q.fail("slot gone");
-  CHECK(q.error() == std::string("slot gone"));
 }
 
 TEST_CASE("transaction metadata: BEGIN/END records and the envelope's transaction block") {
