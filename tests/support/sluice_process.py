@@ -3,6 +3,7 @@ with its REST API on a free loopback port. Every wait polls a condition against 
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -138,10 +139,29 @@ def proc_stats(pid):
         return None
 
 
+def partitions(bootstrap, topic):
+    """The topic's partition numbers from kcat's metadata ([] when it cannot be read)."""
+    r = subprocess.run(["kcat", "-b", bootstrap, "-L", "-t", topic], capture_output=True, text=True,
+                       timeout=30, stdin=subprocess.DEVNULL)
+    return [int(m) for m in re.findall(r"^\s*partition (\d+),", r.stdout, re.M)]
+
+
 def kcat_lines(bootstrap, topic, fmt="%p %k %s\\n"):
-    out = subprocess.run(["kcat", "-b", bootstrap, "-C", "-t", topic, "-o", "beginning", "-e", "-q",
-                          "-f", fmt.replace("\\n", "\n")], capture_output=True, text=True, timeout=60)
-    return out.stdout.splitlines()
+    """The topic's records up to each partition's end offset at the time of the call, partition
+    by partition: a producer that keeps writing (a change stream) does not keep kcat from
+    reaching the end."""
+    lines = []
+    for p in partitions(bootstrap, topic) or [None]:  # None: no metadata, the whole topic
+        where = []
+        if p is not None:
+            end = end_offset(bootstrap, topic, p)
+            if end == 0:
+                continue
+            where = ["-p", str(p), "-c", str(end)]
+        out = subprocess.run(["kcat", "-b", bootstrap, "-C", "-t", topic, *where, "-o", "beginning", "-e", "-q",
+                              "-f", fmt.replace("\\n", "\n")], capture_output=True, text=True, timeout=60)
+        lines += out.stdout.splitlines()
+    return lines
 
 
 def temp_dir():
