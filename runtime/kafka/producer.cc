@@ -2,14 +2,42 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <unordered_map>
+
 #include "runtime/common/log.h"
 
 namespace sluice::kafka {
 
+namespace {
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+}  // namespace
+
 struct Producer::Impl {
   rd_kafka_t* rk = nullptr;
   DeliveryFn on_delivery;
+  // One handle per topic, kept for the producer's life: no name lookup per record.
+  std::unordered_map<std::string, rd_kafka_topic_t*, StringHash, std::equal_to<>> topics;
+
+  rd_kafka_topic_t* topic(std::string_view name);
 };
+
+rd_kafka_topic_t* Producer::Impl::topic(std::string_view name) {
+  if (auto it = topics.find(name); it != topics.end()) return it->second;
+  std::string key(name);
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, key.c_str(), nullptr);
+  if (!rkt) return nullptr;
+  // librdkafka looks up a topic that a running producer meets for the first time on its
+  // once-a-second timer, so the first records of every new topic would wait up to a second
+  // (librdkafka issue #3202). Asking for its metadata now avoids that wait; a failure here is
+  // harmless, the timer still finds the topic.
+  const rd_kafka_metadata_t* md = nullptr;
+  if (rd_kafka_metadata(rk, 0, rkt, &md, 2000) == RD_KAFKA_RESP_ERR_NO_ERROR) rd_kafka_metadata_destroy(md);
+  topics.emplace(std::move(key), rkt);
+  return rkt;
+}
 
 namespace {
 
@@ -67,6 +95,7 @@ Producer::~Producer() {
   if (impl_ && impl_->rk) {
     rd_kafka_purge(impl_->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
     rd_kafka_poll(impl_->rk, 0);
+    for (auto& [name, rkt] : impl_->topics) rd_kafka_topic_destroy(rkt);
     rd_kafka_destroy(impl_->rk);
   }
 }
@@ -82,8 +111,15 @@ Status Producer::produce(std::string_view topic, int32_t partition, const std::s
                           h.is_null ? nullptr : h.value.data(),
                           h.is_null ? 0 : static_cast<ssize_t>(h.value.size()));
   }
+  rd_kafka_topic_t* rkt = impl_->topic(topic);
+  if (!rkt) {
+    if (hdrs) rd_kafka_headers_destroy(hdrs);
+    return Error::fatal("cannot produce to " + std::string(topic) + ": " +
+                            rd_kafka_err2str(rd_kafka_last_error()),
+                        Stage::KafkaProduce);
+  }
   rd_kafka_resp_err_t e = rd_kafka_producev(
-      impl_->rk, RD_KAFKA_V_TOPIC(std::string(topic).c_str()),
+      impl_->rk, RD_KAFKA_V_RKT(rkt),
       RD_KAFKA_V_PARTITION(partition < 0 ? RD_KAFKA_PARTITION_UA : partition),
       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
       RD_KAFKA_V_KEY(key ? key->data() : nullptr, key ? key->size() : 0),

@@ -122,8 +122,9 @@ def sluice_run(sluice, bootstrap, work, pg, name, topic, rows, extra):
     t = time.monotonic()
     cmd = [sluice, "standalone", os.path.join(d, "worker.properties"),
            os.path.join(d, "connector.properties")]
-    if os.environ.get("PERF"):  # PERF=1: a perf profile per run in the work folder
-        cmd = ["perf", "record", "-F", "499", "-g", "-o", os.path.join(d, "perf.data")] + cmd
+    if os.environ.get("PERF"):  # PERF=1 (or PERF=dwarf): a perf profile per run in the work folder
+        graph = ["--call-graph", "dwarf,16384", "-F", "199"] if os.environ["PERF"] == "dwarf" else ["-g", "-F", "499"]
+        cmd = ["perf", "record", *graph, "-o", os.path.join(d, "perf.data")] + cmd
     p = subprocess.Popen(cmd, stderr=log, stdin=subprocess.DEVNULL)
     cpu, rss = 0.0, 0.0
     first = None
