@@ -157,16 +157,25 @@ Status StandaloneHerder::check_config(const std::string& name, const Config& raw
 }
 
 Status StandaloneHerder::start_task_locked(const std::string& name, Entry& e, int task, bool paused) {
-  auto cc = providers_.resolve(e.raw);
-  if (!cc) return cc.error();
-  (*cc)["name"] = name;
-  auto tc = providers_.resolve(e.task_configs.at(static_cast<size_t>(task)));
-  if (!tc) return tc.error();
-  return worker_.start_task({name, task}, *cc, *tc, paused);
+  // A task that cannot start shows FAILED with the reason, as in Connect (Worker.startTask).
+  auto started = [&]() -> Status {
+    auto cc = providers_.resolve(e.raw);
+    if (!cc) return cc.error();
+    (*cc)["name"] = name;
+    auto tc = providers_.resolve(e.task_configs.at(static_cast<size_t>(task)));
+    if (!tc) return tc.error();
+    return worker_.start_task({name, task}, *cc, *tc, paused);
+  }();
+  if (started)
+    e.task_failures.erase(task);
+  else
+    e.task_failures[task] = "org.apache.kafka.connect.errors.ConnectException: " + started.error().message;
+  return started;
 }
 
 Status StandaloneHerder::start_locked(const std::string& name, Entry& e) {
   e.failure.clear();
+  e.task_failures.clear();
   if (e.target == Target::Stopped) return {};
   auto resolved = providers_.resolve(e.raw);
   if (!resolved) {
@@ -303,8 +312,11 @@ ConnectorState StandaloneHerder::state_locked(const std::string& name, const Ent
     s.trace = cs.trace;
   }
   auto tasks = worker_.task_statuses(name);
-  std::sort(tasks.begin(), tasks.end(), [](auto& a, auto& b) { return a.first < b.first; });
   for (auto& [id, st] : tasks) s.tasks.push_back({id, state_string(st.state), worker_id_, st.trace});
+  for (auto& [id, why] : e.task_failures)
+    if (std::none_of(tasks.begin(), tasks.end(), [id = id](auto& t) { return t.first == id; }))
+      s.tasks.push_back({id, "FAILED", worker_id_, why});
+  std::sort(s.tasks.begin(), s.tasks.end(), [](auto& a, auto& b) { return a.id < b.id; });
   return s;
 }
 

@@ -74,6 +74,7 @@ class StandaloneHerder : public Herder {
     Target target = Target::Started;
     std::vector<Config> task_configs;  // as generated, references put back (reverse transform)
     std::string failure;               // why the connector could not start, if it could not
+    std::map<int, std::string> task_failures;  // tasks that could not start: why (shown FAILED)
   };
 
   Result<api::ConfigInfos> validate_locked(const Config& resolved);

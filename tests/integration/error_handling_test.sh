@@ -7,7 +7,9 @@
 #   errors.tolerance=all:  the bad records are skipped and logged (errors.log.enable,
 #                          errors.log.include.messages), every other record lands, the task stays
 #                          RUNNING and the offsets reach the last record; the skip count is logged;
-#   a transformation failure with tolerance none fails the task in stage TRANSFORMATION.
+#   a transformation failure with tolerance none fails the task in stage TRANSFORMATION;
+#   a task that cannot even start (a producer setting Sluice refuses) shows FAILED with the
+#   reason, and a corrected config (PUT) starts it.
 SLUICE=$1
 source "$(dirname "$0")/lib.sh"
 BUILD=$(cd "$(dirname "$SLUICE")/.." && pwd)
@@ -35,9 +37,10 @@ scripted lenient lenient bad.at=5,17 errors.tolerance=all errors.log.enable=true
   errors.log.include.messages=true >"$WORK/lenient.properties"
 scripted xform xform transforms=pick transforms.pick.type=org.apache.kafka.connect.transforms.ExtractField\$Value \
   transforms.pick.field=seqno >"$WORK/xform.properties"
+scripted unstartable unstartable producer.override.no.such.setting=1 >"$WORK/unstartable.properties"
 
 "$SLUICE" standalone "$WORK/worker.properties" "$WORK/strict.properties" "$WORK/lenient.properties" \
-  "$WORK/xform.properties" 2>"$WORK/run.log" &
+  "$WORK/xform.properties" "$WORK/unstartable.properties" 2>"$WORK/run.log" &
 W=$!; PIDS+=("$W")
 wait_for 20 grep -q 'REST API at' "$WORK/run.log" || fail "no REST API: $(tail -5 "$WORK/run.log")"
 URL=$(grep -o 'REST API at http://[^ ]*' "$WORK/run.log" | head -1 | sed 's|REST API at ||; s|/$||')
@@ -65,6 +68,15 @@ log "a transformation failure fails the task in stage TRANSFORMATION"
 wait_for 30 is_state xform FAILED || fail "xform is $(task_state xform)"
 task_trace xform | grep -q "TRANSFORMATION" || fail "xform trace: $(task_trace xform)"
 task_trace xform | grep -q "ExtractField\$Value" || fail "xform trace does not name the class: $(task_trace xform)"
+
+log "a task that cannot start is FAILED with the reason; a corrected config starts it"
+wait_for 30 is_state unstartable FAILED || fail "unstartable is $(task_state unstartable)"
+task_trace unstartable | grep -q "no.such.setting is not a Kafka client setting" || fail "unstartable trace: $(task_trace unstartable)"
+scripted unstartable unstartable | python3 -c 'import json, sys
+print(json.dumps(dict(l.strip().split("=", 1) for l in sys.stdin if "=" in l)))' >"$WORK/fixed.json"
+curl -sf -X PUT -H 'Content-Type: application/json' --data @"$WORK/fixed.json" "$URL/connectors/unstartable/config" >/dev/null \
+  || fail "PUT of the corrected config failed"
+wait_for 30 at_least unstartable 30 || fail "corrected unstartable wrote $(count_records unstartable) records, is $(task_state unstartable)"
 
 kill -TERM "$W"
 wait "$W" || fail "worker exited with $? after SIGTERM: $(tail -5 "$WORK/run.log")"
