@@ -138,6 +138,16 @@ constexpr auto kEscapes = [] {
   return t;
 }();
 constexpr char kUpperHex[] = "0123456789ABCDEF";
+
+// Whether any of the 8 bytes in `w` may need kEscapes (a control character, '"', '\\', or a
+// lead byte 0xF0..0xFF): most text has none, so it is skipped a word at a time. The usual
+// "has a zero byte" bit trick; a false positive only sends a word down the byte loop.
+constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+constexpr bool has_zero_byte(uint64_t v) { return ((v - kOnes) & ~v & kHighs) != 0; }
+constexpr bool may_need_escape(uint64_t w) {
+  return ((w - kOnes * 0x20) & ~w & kHighs) != 0 || has_zero_byte(w ^ (kOnes * '"')) ||
+         has_zero_byte(w ^ (kOnes * '\\')) || has_zero_byte((w & (kOnes * 0xF0)) ^ (kOnes * 0xF0));
+}
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -146,6 +156,13 @@ void append_json_string(std::string& out, std::string_view s) {
   const char* end = p + s.size();
   const char* run = p;
   for (; p < end; ++p) {
+    while (end - p >= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      if (may_need_escape(w)) break;
+      p += 8;
+    }
+    if (p == end) break;
     char esc = kEscapes[static_cast<unsigned char>(*p)];
     if (esc == 0) continue;
     if (esc == 'S') {

@@ -95,6 +95,26 @@ TEST_CASE("Jackson string escaping", "[converters][format]") {
   CHECK(s == std::string("\"\xF0\x9F\x98x\xF4\x90\x80\x80\xF0\x9F\"", 12));
 }
 
+TEST_CASE("string escaping skips plain text a word at a time, yet finds every special byte",
+          "[converters][format]") {
+  // Each special byte at every offset of a long plain run: the word-at-a-time skip must stop
+  // at it wherever it falls, and text around it must come out unchanged.
+  struct Special {
+    std::string in, out;
+  };
+  const Special specials[] = {{"\"", "\\\""},   {"\\", "\\\\"},       {"\n", "\\n"},
+                              {"\x01", "\\u0001"}, {"\x1f", "\\u001F"},
+                              {"\xF0\x9F\x98\x80", "\\uD83D\\uDE00"}};
+  const std::string plain = "abcdefghijklmnopqrstuvwxyz0123456789 \x7f\xc3\xa9~!";
+  for (auto& sp : specials)
+    for (size_t at = 0; at <= plain.size(); ++at) {
+      std::string in = plain.substr(0, at) + sp.in + plain.substr(at);
+      std::string s;
+      append_json_string(s, in);
+      CHECK(s == "\"" + plain.substr(0, at) + sp.out + plain.substr(at) + "\"");
+    }
+}
+
 TEST_CASE("base64", "[converters][format]") {
   auto enc = [](const std::string& b) {
     std::string s;
