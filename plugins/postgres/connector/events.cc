@@ -159,19 +159,19 @@ EventFactory::EventFactory(std::string topic_prefix, std::string dbname, std::st
                          .build();
 }
 
-Value EventFactory::source(const SourceInfo& s) const {
+Value EventFactory::source(SourceInfo s) const {
   Struct v(source_schema_);
   v.put(size_t{0}, Value::string(kDebeziumVersion))
       .put(size_t{1}, Value::string("postgresql"))
       .put(size_t{2}, Value::string(prefix_))
       .put(size_t{3}, Value::int64(s.ts_us / 1000))
-      .put(size_t{4}, s.snapshot ? Value::string(*s.snapshot) : Value())
+      .put(size_t{4}, s.snapshot ? Value::string(std::move(*s.snapshot)) : Value())
       .put(size_t{5}, Value::string(dbname_))
-      .put(size_t{6}, s.sequence ? Value::string(*s.sequence) : Value())
+      .put(size_t{6}, s.sequence ? Value::string(std::move(*s.sequence)) : Value())
       .put(size_t{7}, Value::int64(s.ts_us))
       .put(size_t{8}, Value::int64(s.ts_us * 1000))
-      .put(size_t{9}, Value::string(s.schema))
-      .put(size_t{10}, Value::string(s.table))
+      .put(size_t{9}, Value::string(std::move(s.schema)))
+      .put(size_t{10}, Value::string(std::move(s.table)))
       .put(size_t{11}, s.tx_id ? Value::int64(*s.tx_id) : Value())
       .put(size_t{12}, s.lsn ? Value::int64(static_cast<int64_t>(*s.lsn)) : Value());
   return Value::structure(std::move(v));
@@ -193,7 +193,7 @@ SchemaPtr EventFactory::envelope_schema(const Table& t) const {
 }
 
 SourceRecord EventFactory::change(const Table& t, char op, Value before, Value after,
-                                  const SourceInfo& s, const Position& pos, Value transaction) const {
+                                  SourceInfo s, const Position& pos, Value transaction) const {
   SourceRecord r;
   r.source_partition = partition_;
   r.source_offset = offset(pos);
@@ -205,7 +205,7 @@ SourceRecord EventFactory::change(const Table& t, char op, Value before, Value a
   Struct e(t.envelope_schema);
   e.put(size_t{0}, std::move(before))
       .put(size_t{1}, std::move(after))
-      .put(size_t{2}, source(s))
+      .put(size_t{2}, source(std::move(s)))
       .put(size_t{3}, std::move(transaction))
       .put(size_t{4}, Value::string(std::string(1, op)))
       .put(size_t{5}, Value::int64(now / 1000))
@@ -227,16 +227,16 @@ SourceRecord EventFactory::tombstone(const SourceRecord& del) const {
   return r;
 }
 
-SourceRecord EventFactory::truncate(const Table& t, const SourceInfo& s, const Position& pos,
+SourceRecord EventFactory::truncate(const Table& t, SourceInfo s, const Position& pos,
                                     Value transaction) const {
-  SourceRecord r = change(t, 't', Value(), Value(), s, pos, std::move(transaction));
+  SourceRecord r = change(t, 't', Value(), Value(), std::move(s), pos, std::move(transaction));
   r.key_schema = nullptr;
   r.key = Value();
   return r;
 }
 
 SourceRecord EventFactory::message(const std::string& prefix, Value content, SchemaPtr content_schema,
-                                   const SourceInfo& s, const Position& pos) const {
+                                   SourceInfo s, const Position& pos) const {
   auto msg_schema = SchemaBuilder::structure()
                         .name("io.debezium.connector.postgresql.Message")
                         .version(1)
@@ -264,7 +264,7 @@ SourceRecord EventFactory::message(const std::string& prefix, Value content, Sch
   Struct v(value_schema);
   v.put(size_t{0}, Value::string("m"))
       .put(size_t{1}, Value::int64(now_us() / 1000))
-      .put(size_t{2}, source(s))
+      .put(size_t{2}, source(std::move(s)))
       .put(size_t{3}, Value::structure(std::move(m)));
   r.value_schema = value_schema;
   r.value = Value::structure(std::move(v));

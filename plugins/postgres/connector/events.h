@@ -45,19 +45,19 @@ class EventFactory {
 
   const std::shared_ptr<const api::OffsetMap>& partition() const { return partition_; }
   api::SchemaPtr source_schema() const { return source_schema_; }
-  api::Value source(const SourceInfo& s) const;
+  api::Value source(SourceInfo s) const;  // by value: its strings are moved in
   // The envelope schema of a table (cached in the table).
   api::SchemaPtr envelope_schema(const Table& t) const;
 
   // `transaction`: the envelope's event.block (null unless provide.transaction.metadata).
   api::SourceRecord change(const Table& t, char op, api::Value before, api::Value after,
-                           const SourceInfo& s, const Position& pos,
+                           SourceInfo s, const Position& pos,
                            api::Value transaction = {}) const;
   api::SourceRecord tombstone(const api::SourceRecord& del) const;
-  api::SourceRecord truncate(const Table& t, const SourceInfo& s, const Position& pos,
+  api::SourceRecord truncate(const Table& t, SourceInfo s, const Position& pos,
                              api::Value transaction = {}) const;
   api::SourceRecord message(const std::string& prefix, api::Value content,
-                            api::SchemaPtr content_schema, const SourceInfo& s,
+                            api::SchemaPtr content_schema, SourceInfo s,
                             const Position& pos) const;
   api::SourceRecord heartbeat(const Position& pos) const;
 
