@@ -137,6 +137,14 @@ def main():
         wait_for(lambda: len(records(kafka.bootstrap, "f.public.items")) >= 2, 30, "the post-DDL insert")
         check(records(kafka.bootstrap, "f.public.items")[1][1]["after"] == {"id": 2, "name": "pear", "extra": 9},
               "a column added mid-stream appears in the next event")
+        # The catalog connection is lost: the next Relation message reconnects it and goes on.
+        pg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+               "WHERE usename = 'debezium' AND backend_type = 'client backend'")
+        pg.sql("ALTER TABLE items ADD COLUMN more int; INSERT INTO items VALUES (3, 'plum', 's3', 9, 5)")
+        wait_for(lambda: len(records(kafka.bootstrap, "f.public.items")) >= 3, 30, "the insert after the lost catalog connection")
+        check(records(kafka.bootstrap, "f.public.items")[2][1]["after"] == {"id": 3, "name": "plum", "extra": 9, "more": 5},
+              "after a lost catalog connection the next Relation message reconnected it")
+        check("reconnecting the catalog connection" in worker.log_text(), "the reconnection is logged")
 
         # Truncate and logical decoding messages.
         pg.sql("TRUNCATE items")

@@ -2,8 +2,6 @@
 // over (stream.cc) into change events, so every record is built, converted, sent and freed on
 // one thread (plugins/api/frame_queue.h says why).
 
-#include <thread>
-
 #include "plugins/postgres/connector/catalog.h"
 #include "plugins/postgres/connector/copy_text.h"
 #include "plugins/postgres/connector/engine.h"
@@ -22,9 +20,10 @@ void Engine::decode(std::vector<api::SourceRecord>& out, size_t max, std::chrono
         try {
           handle_message(item.position, item.bytes, out);
         } catch (const PgError& e) {
-          // Relation and Type messages query the catalog: after a lost catalog connection,
-          // reconnect and try the message once more (it failed before changing any state).
-          if (out.size() != from) throw;
+          // Relation and Type messages query the catalog: when the catalog connection was
+          // lost, reconnect and try the message once more (it failed before changing any
+          // state). Any other error stands.
+          if (out.size() != from || (meta_ && meta_->connected())) throw;
           plog::warn(ctx_, e.what(), "; reconnecting the catalog connection");
           connect_meta();
           handle_message(item.position, item.bytes, out);

@@ -121,6 +121,8 @@ std::string PgConnection::quote_literal(std::string_view text) const {
   return out;
 }
 
+bool PgConnection::connected() const { return PQstatus(c_) == CONNECTION_OK; }
+
 int PgConnection::server_version() const { return PQserverVersion(c_); }
 
 }  // namespace sluice::postgres

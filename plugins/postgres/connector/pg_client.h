@@ -61,6 +61,7 @@ class PgConnection {
   std::string quote_ident(std::string_view name) const;
   std::string quote_literal(std::string_view text) const;
   int server_version() const;
+  bool connected() const;  // false once libpq found the connection broken
   pg_conn* raw() const { return c_; }
   std::string error_message() const;
 
