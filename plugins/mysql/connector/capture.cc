@@ -63,6 +63,7 @@ TableSchemasPtr SchemaCache::get(DbClient& db, const std::string& database, cons
   if (!t) {
     log_line("INFO", "table " + database + "." + table + " is not in the schema history: reading SHOW CREATE TABLE");
     t = tracker_.load_from_server(db, database, table, position, ts_ms);
+    tracker_.flush();  // durable before the table's events (see Streamer::handle_ddl)
   }
   return of(t);
 }

@@ -329,6 +329,9 @@ void Streamer::handle_ddl(const sluice::mysql::QueryEvent& q) {
     log_line("WARN", "DDL at " + file_ + ":" + std::to_string(event_start_) + " not understood (" + w +
                          "); tables it touches are checked against each TABLE_MAP");
   if (applied.empty()) return;
+  // Durable before any later event or offset, as Debezium's synchronous history writes: else a
+  // crash could leave a committed offset past a DDL that the history lacks.
+  tracker_.flush();
   cache_.clear();
   BinlogPosition after = in_tx_ && !standalone_ ? position(tx_events_ + 1, 0) : position(0, 0);
   if (!(in_tx_ && !standalone_)) after.pos = next_pos_;
