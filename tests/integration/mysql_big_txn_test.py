@@ -28,23 +28,17 @@ from pathlib import Path
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "support"))
+from checks import check, failures  # noqa: E402
 from mariadb import MariaDB  # noqa: E402
 from kafka_cluster import KafkaCluster  # noqa: E402
 from sluice_process import Standalone, end_offset, kcat_lines, proc_stats, wait_for  # noqa: E402
 
 ROWS = int(os.environ.get("ROWS", "1000000"))
 RSS_LIMIT_MB = float(os.environ.get("RSS_LIMIT_MB", "128"))
-FAILS = []
 
 
 def log(msg):
     print(f"-- {msg}", flush=True)
-
-
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("FAIL:", what, flush=True)
 
 
 def connector(db, kafka, prefix, sid, **extra):
@@ -188,8 +182,8 @@ def main():
             print(f"work dir kept: {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"mysql_big_txn_test: {len(FAILS)} failures ({time.monotonic() - t0:.0f}s)")
-    return 1 if FAILS else 0
+    print(f"mysql_big_txn_test: {len(failures)} failures ({time.monotonic() - t0:.0f}s)")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

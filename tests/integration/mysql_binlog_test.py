@@ -24,17 +24,10 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
+import checks  # noqa: E402
+from checks import check, failures, passed  # noqa: E402
 
-FAILURES = []
-PASSED = [0]
-
-
-def check(cond, what):
-    if cond:
-        PASSED[0] += 1
-    else:
-        FAILURES.append(what)
-        print("FAIL:", what, file=sys.stderr)
+checks.print_passes = False  # hundreds of checks: only failures are printed
 
 
 def run(sluice, *args):
@@ -458,8 +451,8 @@ def main():
     test_fixtures(sluice, os.path.join(shared, "fixtures", "mysql-binlog"))
     test_mariadb(sluice)
     test_mariadb_no_checksum(sluice)
-    print("%d passed, %d failed" % (PASSED[0], len(FAILURES)))
-    return 1 if FAILURES else 0
+    print("%d passed, %d failed" % (passed[0], len(failures)))
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -19,41 +19,15 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
+import checks  # noqa: E402
+from checks import check, failures, passed, wait_records  # noqa: E402
 from mariadb import MariaDB  # noqa: E402
-from sluice_process import DevKafka, Standalone, kcat_lines, temp_dir, wait_for  # noqa: E402
+from sluice_process import DevKafka, Standalone, temp_dir  # noqa: E402
 
 SLUICE = os.path.abspath(sys.argv[1])
-FAILURES = []
-PASSED = [0]
+checks.print_passes = False  # hundreds of checks: only failures are printed
 PREFIX = "col"
 TOPICS = [PREFIX, f"{PREFIX}.shop.people", f"{PREFIX}.shop.events", f"{PREFIX}.shop.keyed", "history." + PREFIX]
-
-
-def check(cond, what):
-    if cond:
-        PASSED[0] += 1
-    else:
-        FAILURES.append(what)
-        print("FAIL:", what, file=sys.stderr)
-
-
-def records(bootstrap, topic):
-    """(key text, value text or None) per record, in order."""
-    out = []
-    for line in kcat_lines(bootstrap, topic, fmt="%k\t%S\t%s\\n"):
-        k, size, v = line.split("\t", 2)
-        out.append((k, None if size == "-1" else v))
-    return out
-
-
-def wait_records(bootstrap, topic, n, timeout=60):
-    got = []
-
-    def enough():
-        got[:] = records(bootstrap, topic)
-        return len(got) >= n
-    wait_for(enough, timeout, f"{n} records on {topic}")
-    return got
 
 
 def value(rec):
@@ -180,14 +154,14 @@ def main():
         if kafka:
             kafka.stop()
         db.stop()
-    print(f"{PASSED[0]} checks passed, {len(FAILURES)} failed")
-    if FAILURES:
+    print(f"{passed[0]} checks passed, {len(failures)} failed")
+    if failures:
         try:
             with open(os.path.join(work, "worker.log"), errors="replace") as f:
                 print(f.read()[-5000:], file=sys.stderr)
         except OSError:
             pass
-    return 1 if FAILURES else 0
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -31,26 +31,19 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
+import checks  # noqa: E402
+from checks import check, failures, passed  # noqa: E402
 from mariadb import MariaDB  # noqa: E402
 from sluice_process import DevKafka, Standalone, end_offset, kcat_lines, temp_dir, wait_for  # noqa: E402
 
 SLUICE = os.path.abspath(sys.argv[1])
-FAILURES = []
-PASSED = [0]
+checks.print_passes = False  # hundreds of checks: only failures are printed
 KAFKA = [""]
 BIG_ROWS = 40000
 A_ROWS = 2000
 BIG_PARTITIONS = 4  # dev-kafka keeps about 5 MB per partition
 TABLES = ["a", "big", "comp", "empty"]
 PREFIXES = ["w3", "nr", "k3"]
-
-
-def check(cond, what):
-    if cond:
-        PASSED[0] += 1
-    else:
-        FAILURES.append(what)
-        print("FAIL:", what, file=sys.stderr)
 
 
 def config(db, prefix, server_id, user="cdc", **extra):
@@ -280,14 +273,14 @@ def main():
         KAFKA[0] = kafka.bootstrap
         for test in (test_writes, test_no_reload, test_kill):
             started = time.monotonic()
-            failed_before = len(FAILURES)
+            failed_before = len(failures)
             work = temp_dir()
             try:
                 test(db, work)
             except AssertionError as e:
                 check(False, f"{test.__name__}: {e}")
             print(f"{test.__name__}: {time.monotonic() - started:.1f} s", flush=True)
-            if len(FAILURES) > failed_before:
+            if len(failures) > failed_before:
                 try:
                     with open(os.path.join(work, "worker.log"), errors="replace") as f:
                         print(f.read()[-4000:], file=sys.stderr)
@@ -297,8 +290,8 @@ def main():
         if kafka:
             kafka.stop()
         db.stop()
-    print(f"{PASSED[0]} checks passed, {len(FAILURES)} failed")
-    return 1 if FAILURES else 0
+    print(f"{passed[0]} checks passed, {len(failures)} failed")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -22,37 +22,17 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
+from checks import check, failures, records, task_state  # noqa: E402
 from postgres import Postgres  # noqa: E402
-from sluice_process import DevKafka, Standalone, kcat_lines, quote, temp_dir, wait_for  # noqa: E402
+from sluice_process import DevKafka, Standalone, temp_dir, wait_for  # noqa: E402
 
 SLUICE = os.path.abspath(sys.argv[1])
 TABLES = ["users", "products", "orders"]
-failures = []
-
-
-def check(cond, what):
-    if cond:
-        print(f"ok   {what}", flush=True)
-    else:
-        print(f"FAIL {what}", flush=True)
-        failures.append(what)
 
 
 def ordered(text):
     """JSON with object key order kept (lists of pairs), so comparisons check field order."""
     return json.loads(text, object_pairs_hook=lambda pairs: pairs)
-
-
-def records(bootstrap, topic):
-    """(key, value) JSON texts of a topic, in order; None for a null key or value."""
-    out = []
-    for line in kcat_lines(bootstrap, topic, fmt="%K\t%k\t%S\t%s\\n"):
-        parts = line.split("\t", 3)
-        if len(parts) < 4:
-            continue
-        klen, key, vlen, value = parts
-        out.append((None if klen == "-1" else key, None if vlen == "-1" else value))
-    return out
 
 
 SOURCE_SCHEMA = ordered("""{"type":"struct","fields":[
@@ -145,13 +125,6 @@ def user_registration(pg):
  "transforms.unwrap.add.fields": "op,ts_ms,source", "transforms.unwrap.delete.handling.mode": "rewrite",
  "heartbeat.interval.ms": "10000"}}"""
     return body.replace("PORT", str(pg.port)).replace("PASSWORD", pg.password)
-
-
-def task_state(rest, name):
-    code, _, st = rest.get(f"/connectors/{quote(name)}/status")
-    if code != 200 or not st.get("tasks"):
-        return None, ""
-    return st["tasks"][0]["state"], st["tasks"][0].get("trace", "")
 
 
 def stored_offset(offsets_file, connector):

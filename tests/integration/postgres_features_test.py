@@ -12,45 +12,22 @@ attribute -> FAILED with the SQL that fixes it.
 
 usage: postgres_features_test.py SLUICE_BINARY"""
 import base64
-import json
+import functools
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
+import checks  # noqa: E402
+from checks import check, failures, task_state  # noqa: E402
 from postgres import Postgres  # noqa: E402
-from sluice_process import (DevKafka, Standalone, end_offset, kcat_lines, proc_stats,  # noqa: E402
-                            quote, temp_dir, wait_for)
+from sluice_process import DevKafka, Standalone, end_offset, proc_stats, temp_dir, wait_for  # noqa: E402
 
 SLUICE = os.path.abspath(sys.argv[1])
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def records(bootstrap, topic):
-    out = []
-    for line in kcat_lines(bootstrap, topic, fmt="%K\t%k\t%S\t%s\\n"):
-        parts = line.split("\t", 3)
-        if len(parts) == 4:
-            out.append((None if parts[0] == "-1" else json.loads(parts[1]),
-                        None if parts[2] == "-1" else json.loads(parts[3])))
-    return out
-
-
-def task_state(rest, name):
-    code, _, st = rest.get(f"/connectors/{quote(name)}/status")
-    if code != 200 or not st.get("tasks"):
-        return None, ""
-    return st["tasks"][0]["state"], st["tasks"][0].get("trace", "")
+records = functools.partial(checks.records, parse=True)
 
 
 def base_config(pg, prefix, slot, **extra):

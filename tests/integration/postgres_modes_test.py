@@ -25,6 +25,7 @@
   with no streamed event and the log saying so.
 
 usage: postgres_modes_test.py SLUICE_BINARY"""
+import functools
 import json
 import os
 import re
@@ -34,38 +35,17 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
+import checks  # noqa: E402
+from checks import check, failures, task_state  # noqa: E402
 from postgres import Postgres, PostgresError  # noqa: E402
-from sluice_process import DevKafka, Standalone, kcat_lines, temp_dir, wait_for  # noqa: E402
+from sluice_process import DevKafka, Standalone, temp_dir, wait_for  # noqa: E402
 
 SLUICE = os.path.abspath(sys.argv[1])
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def records(bootstrap, topic):
-    out = []
-    for line in kcat_lines(bootstrap, topic, fmt="%K\t%k\t%S\t%s\\n"):
-        parts = line.split("\t", 3)
-        if len(parts) == 4:
-            out.append((None if parts[0] == "-1" else json.loads(parts[1]),
-                        None if parts[2] == "-1" else json.loads(parts[3])))
-    return out
+records = functools.partial(checks.records, parse=True)
 
 
 def values(bootstrap, topic):
     return [v for _, v in records(bootstrap, topic) if v is not None]
-
-
-def task_state(rest, name):
-    code, _, st = rest.get(f"/connectors/{name}/status")
-    if code != 200 or not st.get("tasks"):
-        return None, ""
-    return st["tasks"][0]["state"], st["tasks"][0].get("trace", "")
 
 
 def subdir(work, name):
