@@ -203,6 +203,29 @@ struct JsonConverter::Impl {
   const std::string* last_json = nullptr;
   std::string uncached_json;
 
+  // From Connect: per struct schema, each field's `"name":` (after a ',' or the '{'), so a
+  // record's field names are not escaped again for every record. The SchemaPtr keeps the
+  // schema, and so its address, alive while cached.
+  struct FieldKeys {
+    SchemaPtr schema;
+    std::vector<std::string> keys;
+  };
+  std::unordered_map<const Schema*, FieldKeys> keys_cache;
+
+  const std::vector<std::string>& field_keys(const SchemaPtr& schema) {
+    if (auto it = keys_cache.find(schema.get()); it != keys_cache.end()) return it->second.keys;
+    if (keys_cache.size() >= 4096) keys_cache.clear();  // bounded: schemas of dropped tables
+    FieldKeys& fk = keys_cache[schema.get()];
+    fk.schema = schema;
+    for (const auto& f : schema->fields()) {
+      std::string key(fk.keys.empty() ? "{" : ",");
+      detail::append_json_string(key, f.name);
+      key.push_back(':');
+      fk.keys.push_back(std::move(key));
+    }
+    return fk.keys;
+  }
+
   // To Connect: parsed schema per raw schema JSON.
   std::unordered_map<std::string, SchemaPtr, StringHash, std::equal_to<>> in_cache;
   JsonTree tree;
@@ -210,6 +233,7 @@ struct JsonConverter::Impl {
 
   void reset_caches() {
     out_cache.clear();
+    keys_cache.clear();
     in_cache.clear();
     last_schema = nullptr;
     last_json = nullptr;
@@ -376,12 +400,12 @@ struct JsonConverter::Impl {
         const api::Struct& st = v.as_struct();
         if (st.schema().get() != s && !(st.schema() && *st.schema() == *s))
           throw DataException("Mismatching schema." + field_suffix(field));
-        out.push_back('{');
+        // The struct's own schema has the same field names as `s` (checked above).
+        const auto& keys = field_keys(st.schema());
         const auto& fields = s->fields();
+        if (fields.empty()) out.push_back('{');
         for (size_t i = 0; i < fields.size(); ++i) {
-          if (i) out.push_back(',');
-          detail::append_json_string(out, fields[i].name);
-          out.push_back(':');
+          out.append(keys[i]);
           write_value(fields[i].schema.get(), st.get(i), out, &fields[i].name);
         }
         out.push_back('}');

@@ -483,6 +483,29 @@ TEST_CASE("JsonConverter: schema JSON helpers and cache bound", "[converters][js
   CHECK(read(*uncached, R"({"schema":{"type":"int8","optional":false},"payload":1})").value == Value::int8(1));
 }
 
+
+TEST_CASE("JsonConverter: struct field names stay right as struct schemas come and go",
+          "[converters][json]") {
+  // Field keys are cached per struct schema: a schema built anew each time (perhaps at a freed
+  // one's address), names that need escaping, an empty struct, and structurally equal schemas
+  // must all still come out as their own fields.
+  auto c = make(false);
+  for (int i = 0; i < 50; ++i) {
+    std::string name = "f\"" + std::to_string(i);
+    SchemaPtr s = SchemaBuilder::structure().field(name, schemas::int32()).field("x", schemas::string()).build();
+    Struct v(s);
+    v.put(size_t{0}, Value::int32(i)).put(size_t{1}, Value::string("y"));
+    CHECK(write(*c, s, Value::structure(std::move(v))) ==
+          "{\"f\\\"" + std::to_string(i) + "\":" + std::to_string(i) + ",\"x\":\"y\"}");
+  }
+  SchemaPtr empty = SchemaBuilder::structure().build();
+  CHECK(write(*c, empty, Value::structure(Struct(empty))) == "{}");
+  SchemaPtr a = SchemaBuilder::structure().field("k", schemas::int8()).build();
+  SchemaPtr same = SchemaBuilder::structure().field("k", schemas::int8()).build();
+  Struct v(same);
+  v.put(size_t{0}, Value::int8(7));
+  CHECK(write(*c, a, Value::structure(std::move(v))) == "{\"k\":7}");
+}
 TEST_CASE("JsonConverter: configuration", "[converters][json]") {
   JsonConverter c;
   auto def = c.config_def();
