@@ -137,8 +137,10 @@ DecimalText strip_trailing_zeros(DecimalText d) {
 }
 
 std::string unscaled_bytes(const DecimalText& d) {
-  // Magnitude in base 2^32 limbs, little endian, fed nine decimal digits at a time.
-  std::vector<uint32_t> limbs;
+  // Magnitude in base 2^32 limbs, little endian, fed nine decimal digits at a time. Reused:
+  // every numeric column of every row comes through here.
+  thread_local std::vector<uint32_t> limbs;
+  limbs.clear();
   const std::string& s = d.digits;
   size_t first = s.size() % 9 == 0 ? 9 : s.size() % 9;
   for (size_t pos = 0; pos < s.size();) {
