@@ -31,22 +31,13 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
 from fake_mysql_primary import FakeMySqlPrimary  # noqa: E402
-from sluice_process import DevKafka, Standalone, kcat_lines, quote, temp_dir, wait_for  # noqa: E402
+from checks import check, failures, passed, task_state  # noqa: E402
+from sluice_process import DevKafka, Standalone, kcat_lines, temp_dir, wait_for  # noqa: E402
 
 SLUICE = os.path.abspath(sys.argv[1])
 SHARED = os.environ.get("SLUICE_SHARED_DIR") or os.path.join(HERE, "..", "..", "..", "shared")
 FIXTURES = os.environ.get("SLUICE_FIXTURES", os.path.join(SHARED, "fixtures", "mysql-binlog"))
 UUID = "93e95066-a2f4-11ec-9b69-9657f0ae95e2"
-FAILURES = []
-PASSED = [0]
-
-
-def check(cond, what):
-    if cond:
-        PASSED[0] += 1
-    else:
-        FAILURES.append(what)
-        print("FAIL:", what, file=sys.stderr)
 
 
 def connector(fake, prefix, server_id):
@@ -74,13 +65,6 @@ def wait_values(bootstrap, topic, n, timeout=40):
         return len(got) >= n
     wait_for(enough, timeout, f"{n} records on {topic}")
     return got
-
-
-def task_state(rest, name):
-    code, _, st = rest.get(f"/connectors/{quote(name)}/status")
-    if code != 200 or not st.get("tasks"):
-        return None, ""
-    return st["tasks"][0]["state"], st["tasks"][0].get("trace", "")
 
 
 def stored_offset(work, prefix):
@@ -250,8 +234,8 @@ def main():
                 check(False, f"{scenario.__name__}: {e}")
     finally:
         kafka.stop()
-    print(f"{PASSED[0]} checks passed, {len(FAILURES)} failed, {time.monotonic() - started:.1f}s")
-    sys.exit(1 if FAILURES else 0)
+    print(f"{passed[0]} checks passed, {len(failures)} failed, {time.monotonic() - started:.1f}s")
+    sys.exit(1 if failures else 0)
 
 
 if __name__ == "__main__":

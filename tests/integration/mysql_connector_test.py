@@ -27,19 +27,19 @@ import base64
 import json
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
+import checks  # noqa: E402
+from checks import check, failures, passed, records, task_state, wait_records  # noqa: E402
 from mariadb import MariaDB  # noqa: E402
-from sluice_process import DevKafka, Standalone, end_offset, kcat_lines, quote, temp_dir, wait_for  # noqa: E402
+from sluice_process import DevKafka, Standalone, end_offset, temp_dir, wait_for  # noqa: E402
 
 SLUICE = os.path.abspath(sys.argv[1])
-FAILURES = []
-PASSED = [0]
+checks.print_passes = False  # hundreds of checks: only failures are printed
 KAFKA = [""]  # dev-kafka's bootstrap address
 
 TOPICS = ["dbserver1.inventory.products", "plain.inventory.products", "dbserver1", "plain",
@@ -47,14 +47,6 @@ TOPICS = ["dbserver1.inventory.products", "plain.inventory.products", "dbserver1
           "k1.shop.bulk", "k1", "bad.shop.orders", "bad", "clash.shop.orders", "clash",
           "p1.shop.orders", "p1", "d1.shop.evolve", "d1", "cs.shop.busy", "cs", "__debezium-heartbeat.r1",
           "tm.inventory.types", "tm", "r1.transaction", "nd.shop.orders", "nd", "mg.shop.gt", "mg", "ms.shop.snap", "ms"]
-
-
-def check(cond, what):
-    if cond:
-        PASSED[0] += 1
-    else:
-        FAILURES.append(what)
-        print("FAIL:", what, file=sys.stderr)
 
 
 def connector_config(db, prefix, server_id, **extra):
@@ -65,32 +57,6 @@ def connector_config(db, prefix, server_id, **extra):
            "schema.history.internal.kafka.bootstrap.servers": KAFKA[0]}
     cfg.update(extra)
     return cfg
-
-
-def task_state(rest, name):
-    code, _, st = rest.get(f"/connectors/{quote(name)}/status")
-    if code != 200 or not st.get("tasks"):
-        return None, ""
-    return st["tasks"][0]["state"], st["tasks"][0].get("trace", "")
-
-
-def records(bootstrap, topic):
-    """(key text, value text or None) per record, in order."""
-    out = []
-    for line in kcat_lines(bootstrap, topic, fmt="%k\t%S\t%s\\n"):
-        k, size, v = line.split("\t", 2)
-        out.append((k, None if size == "-1" else v))
-    return out
-
-
-def wait_records(bootstrap, topic, n, timeout=60):
-    got = []
-
-    def enough():
-        got[:] = records(bootstrap, topic)
-        return len(got) >= n
-    wait_for(enough, timeout, f"{n} records on {topic}")
-    return got
 
 
 # --- 1. the envelope --------------------------------------------------------------------------
@@ -700,14 +666,14 @@ def main():
         if kafka:
             kafka.stop()
         db.stop()
-    print(f"{PASSED[0]} checks passed, {len(FAILURES)} failed")
-    if FAILURES:
+    print(f"{passed[0]} checks passed, {len(failures)} failed")
+    if failures:
         try:
             with open(os.path.join(work, "worker.log"), errors="replace") as f:
                 print(f.read()[-5000:], file=sys.stderr)
         except OSError:
             pass
-    return 1 if FAILURES else 0
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
