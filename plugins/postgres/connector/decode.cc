@@ -270,16 +270,19 @@ void Engine::handle_message(Lsn lsn, std::string_view payload, std::vector<api::
       // A primary-key change: delete (+ tombstone) of the old key, create of the new one.
       auto del = events_.change(*t, 'd', before, api::Value(), s, position_, tx_block(*t));
       del.headers.push_back({"__debezium.newkey", t->key_schema, new_key});
-      bool tomb = cfg_.tombstones_on_delete;
-      auto tombstone = events_.tombstone(del);
-      out.push_back(std::move(del));
-      if (tomb) out.push_back(std::move(tombstone));
+      if (cfg_.tombstones_on_delete) {
+        auto tombstone = events_.tombstone(del);
+        out.push_back(std::move(del));
+        out.push_back(std::move(tombstone));
+      } else {
+        out.push_back(std::move(del));
+      }
       auto cre = events_.change(*t, 'c', api::Value(), after, s, position_, tx_block(*t));
       cre.headers.push_back({"__debezium.oldkey", t->key_schema, old_key});
       out.push_back(std::move(cre));
       return;
     }
-    out.push_back(events_.change(*t, 'u', std::move(before), std::move(after), s, position_,
+    out.push_back(events_.change(*t, 'u', std::move(before), std::move(after), std::move(s), position_,
                                  tx_block(*t)));
     return;
   }
@@ -292,10 +295,13 @@ void Engine::handle_message(Lsn lsn, std::string_view payload, std::vector<api::
     if (skip) return;
     auto rec = events_.change(*t, 'd', t->row_from_tuple(del->old_tuple, ph), api::Value(),
                               source_for(t, lsn), position_, std::move(tb));
-    bool tomb = cfg_.tombstones_on_delete && t->key_schema;
-    auto tombstone = events_.tombstone(rec);
-    out.push_back(std::move(rec));
-    if (tomb) out.push_back(std::move(tombstone));
+    if (cfg_.tombstones_on_delete && t->key_schema) {
+      auto tombstone = events_.tombstone(rec);
+      out.push_back(std::move(rec));
+      out.push_back(std::move(tombstone));
+    } else {
+      out.push_back(std::move(rec));
+    }
     return;
   }
   if (auto* tr = std::get_if<TruncateMsg>(&m)) {
